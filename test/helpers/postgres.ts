@@ -1,0 +1,44 @@
+import {randomBytes} from 'node:crypto'
+
+import {createDatabase, dropDatabase, providePostgres, type PostgresServer} from '../../src/sandbox/postgres/server.js'
+
+// One Postgres server for the whole run: TEST_DATABASE_URL when set (CI uses the machine's
+// PostgreSQL 15), otherwise an embedded Postgres 15 started once. Each suite works in its own
+// throwaway database so suites never see each other's objects.
+
+let server: PostgresServer | undefined
+
+export const mochaHooks = {
+  async afterAll(): Promise<void> {
+    await server?.stop()
+    server = undefined
+  },
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(120_000)
+    server = await providePostgres({databaseUrl: process.env.TEST_DATABASE_URL})
+  },
+}
+
+export function testServerUrl(): string {
+  if (!server) throw new Error('the test Postgres server is not running')
+  return server.adminUrl
+}
+
+export interface TestDatabase {
+  url: string
+  name: string
+  drop(): Promise<void>
+}
+
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const name = `hcg_${label.replaceAll(/\W/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`
+  const adminUrl = testServerUrl()
+  const url = await createDatabase(adminUrl, name)
+  return {
+    async drop() {
+      await dropDatabase(adminUrl, name)
+    },
+    name,
+    url,
+  }
+}
