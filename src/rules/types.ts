@@ -1,0 +1,42 @@
+import type {Snapshot} from '../snapshot/types.js'
+
+export type Severity = 'error' | 'info' | 'warning'
+
+export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info']
+
+/** The inputs a rule reads; a rule whose input was not collected is reported as skipped. */
+export type RuleInput = 'connect' | 'postgres' | 'salesforce'
+
+/** One problem, in the shape of the `--json` contract (DESIGN.md §4). */
+export interface Finding {
+  rule: string
+  practice: null | number
+  severity: Severity
+  object: null | string
+  table: null | string
+  field: null | string
+  message: string
+  fix: string
+}
+
+/** What a rule's check returns; the runner adds rule, practice and the default severity. */
+export type RuleHit = Partial<Pick<Finding, 'field' | 'object' | 'severity' | 'table'>> & Pick<Finding, 'fix' | 'message'>
+
+export interface RuleMeta {
+  /** stable id, e.g. HC001 */
+  id: string
+  /** stable kebab-case name, accepted by --only/--skip like the id */
+  name: string
+  /** the best practice (1-8, seed document) this rule encodes, or null for a documented Connect behaviour */
+  practice: null | number
+  severity: Severity
+  /** one line: what the rule checks */
+  summary: string
+  /** why it matters, for the person who just saw the finding */
+  why: string
+  needs: RuleInput[]
+}
+
+export interface Rule extends RuleMeta {
+  check(snapshot: Snapshot): RuleHit[]
+}
