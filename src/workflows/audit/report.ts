@@ -53,10 +53,11 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
 
 export function toJson(report: AuditReport): AuditJson {
   const counts = countBySeverity(report.findings)
+  // key order follows the documented contract so diffs of saved reports stay readable
   return {
     app: report.app,
-    findings: report.findings,
     schema: report.schema,
-    summary: {...counts, skipped: report.skipped.map(s => `${s.rule}: ${s.reason}`)},
+    summary: {error: counts.error, warning: counts.warning, info: counts.info, skipped: report.skipped.map(s => `${s.rule}: ${s.reason}`)},
+    findings: report.findings,
   }
 }
