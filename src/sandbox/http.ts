@@ -159,7 +159,6 @@ export class FakeHttpServer {
         }
       }
 
-      // eslint-disable-next-line no-await-in-loop
       const response = await route.handler({body, headers: req.headers, method, params, path: url.pathname, query: url.searchParams, rawBody})
       this.send(res, req, response, rawBody)
       return

@@ -1,0 +1,149 @@
+import {randomBytes} from 'node:crypto'
+
+import type {AppSpec, ScenarioSpec} from './model.js'
+
+import {loadScenario} from './scenarios/index.js'
+import {createDatabase, dropDatabase, providePostgres, type PostgresServer} from './postgres/server.js'
+
+// Starts the whole stand-in world: a real Postgres with one Connect-shaped database per app, the
+// fake Salesforce org, the fake Connect service (discovery + regional API + sync loop) and the
+// fake Heroku Platform API. Everything listens on 127.0.0.1 and is torn down by stop().
+
+export interface SandboxOptions {
+  scenario: string
+  /** a Postgres server to create the sandbox databases on; embedded Postgres when absent */
+  databaseUrl?: string
+  /** rows of the first app's first mapping */
+  rows?: number
+  /** pending _trigger_log rows of the first app */
+  logRows?: number
+  /** interval of the fake Connect sync loop; 0 disables it (tests drain explicitly) */
+  syncIntervalMs?: number
+  log?: (line: string) => void
+}
+
+export interface SandboxApp {
+  spec: AppSpec
+  databaseUrl: string
+  databaseName: string
+  roleName: string
+}
+
+export interface Sandbox {
+  scenario: ScenarioSpec
+  apps: SandboxApp[]
+  /** the variables that point the plugin (and the official Connect plugin) at this sandbox */
+  env: Record<string, string>
+  org: import('./org-runtime.js').FakeOrg
+  connect: Awaited<ReturnType<typeof import('./connect/server.js').startFakeConnect>>
+  salesforce: Awaited<ReturnType<typeof import('./salesforce/server.js').startFakeSalesforce>>
+  heroku: Awaited<ReturnType<typeof import('./heroku/server.js').startFakeHeroku>>
+  stop(): Promise<void>
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const log = options.log ?? (() => {})
+  const scenario = loadScenario(options.scenario, {logRows: options.logRows, rows: options.rows})
+  const cleanups: Array<() => Promise<void>> = []
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch(error => log(`cleanup: ${error.message}`))
+    }
+
+    cleanups.length = 0
+  }
+
+  try {
+    const server: PostgresServer = await providePostgres({databaseUrl: options.databaseUrl, log})
+    cleanups.push(() => server.stop())
+    const apps = await buildDatabases(server.adminUrl, scenario, cleanups, log)
+
+    const [{PgRecordStore}, {SandboxOrg}, {startFakeSalesforce}, {startFakeConnect}, {startFakeHeroku}] = await Promise.all([
+      import('./postgres/org-store.js'),
+      import('./salesforce/org.js'),
+      import('./salesforce/server.js'),
+      import('./connect/server.js'),
+      import('./heroku/server.js'),
+    ])
+    const store = await PgRecordStore.open(apps[0].databaseUrl, scenario.org)
+    cleanups.push(() => store.close())
+    const org = new SandboxOrg(scenario.org, store)
+
+    const accessToken = `${scenario.org.organizationId}!sandbox.${randomBytes(24).toString('base64url')}`
+    const apiKey = `sandbox-${randomBytes(16).toString('hex')}`
+    const salesforce = await startFakeSalesforce(org, {accessToken})
+    cleanups.push(() => salesforce.close())
+    const connect = await startFakeConnect({
+      apiKey,
+      apps: apps.map(app => ({databaseUrl: app.databaseUrl, spec: app.spec})),
+      org,
+      syncIntervalMs: options.syncIntervalMs ?? 10_000,
+    })
+    cleanups.push(() => connect.close())
+    const heroku = await startFakeHeroku({
+      apiKey,
+      apps: apps.map(app => ({
+        addons: [
+          {name: app.spec.connection.resourceName, plan: `herokuconnect:${app.spec.connection.plan}`, service: 'herokuconnect'},
+          {name: `postgresql-${app.spec.name}`, plan: 'heroku-postgresql:standard-0', service: 'heroku-postgresql'},
+        ],
+        configVars: {[app.spec.connection.dbKey]: app.databaseUrl},
+        id: app.spec.id,
+        name: app.spec.name,
+        region: app.spec.region,
+      })),
+    })
+    cleanups.push(() => heroku.close())
+
+    const env = {
+      CONNECT_DISCOVERY_SERVER: connect.url,
+      DATABASE_URL: apps[0].databaseUrl,
+      HEROKU_API_KEY: apiKey,
+      HEROKU_APP: apps[0].spec.name,
+      HEROKU_HOST: heroku.url,
+      SF_ACCESS_TOKEN: accessToken,
+      SF_INSTANCE_URL: salesforce.url,
+    }
+    return {apps, connect, env, heroku, org, salesforce, scenario, stop}
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+async function buildDatabases(
+  adminUrl: string,
+  scenario: ScenarioSpec,
+  cleanups: Array<() => Promise<void>>,
+  log: (line: string) => void,
+): Promise<SandboxApp[]> {
+  const {buildAppDatabase} = await import('./postgres/build.js')
+  const suffix = randomBytes(3).toString('hex')
+  const apps: SandboxApp[] = []
+  for (const [index, spec] of scenario.apps.entries()) {
+    const databaseName = `hcg_${scenario.name}_${spec.name.replaceAll(/\W/g, '_')}_${suffix}`.slice(0, 63)
+    const roleName = `${databaseName.slice(0, 55)}_etl`
+    log(`building database ${databaseName} for app ${spec.name}`)
+    const databaseUrl = await createDatabase(adminUrl, databaseName)
+    cleanups.push(async () => {
+      await dropDatabase(adminUrl, databaseName)
+      await dropRole(adminUrl, roleName)
+    })
+    await buildAppDatabase(databaseUrl, spec, scenario.org, {logRows: index === 0 ? scenario.logRows : 0, roleName})
+    apps.push({databaseName, databaseUrl, roleName, spec})
+  }
+
+  return apps
+}
+
+async function dropRole(adminUrl: string, roleName: string): Promise<void> {
+  const {default: pg} = await import('pg')
+  const {quoteIdent} = await import('../sql.js')
+  const client = new pg.Client({connectionString: adminUrl})
+  await client.connect()
+  try {
+    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(roleName)}`)
+  } finally {
+    await client.end()
+  }
+}
