@@ -34,9 +34,17 @@ export interface RuleMeta {
   summary: string
   /** why it matters, for the person who just saw the finding */
   why: string
+  /** how to fix it in general (markdown); each finding also carries the exact command or SQL */
+  remedy: string
   needs: RuleInput[]
 }
 
+/** A rule's sources were collected but the part it reads is missing (e.g. no _trigger_log table). */
+export interface RuleSkip {
+  skip: string
+  provide?: string
+}
+
 export interface Rule extends RuleMeta {
-  check(snapshot: Snapshot): RuleHit[]
+  check(snapshot: Snapshot): RuleHit[] | RuleSkip
 }
