@@ -1,0 +1,82 @@
+import {Flags} from '@oclif/core'
+
+import {GuardCommand} from '../../base-command.js'
+import {UsageError} from '../../errors.js'
+import {appFlags, inputFlags, outputFlags} from '../../flags.js'
+
+export default class ConnectAudit extends GuardCommand {
+  static override description = `audit a Heroku Connect setup against every practice, in one read-only pass
+Collects the Connect configuration (API or export file), the Postgres catalog and _trigger_log, and Salesforce metadata
+once, then runs every rule (docs/rules.md). The audit never writes: Postgres is read in a READ ONLY transaction and only
+GET/describe/query calls reach Salesforce and Connect.
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or configuration error, 3 could not
+collect (auth, network, database). Rules whose input is missing are reported as skipped, with how to provide it.`
+
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %> --app example-app', description: 'audit an app, live'},
+    {command: '<%= config.bin %> <%= command.id %> --app example-app --target-org my-org --fail-on warning', description: 'include Salesforce checks and fail CI on warnings'},
+    {command: '<%= config.bin %> <%= command.id %> --config-file example-app.json --database-url "$DATABASE_URL"', description: 'lint an export file and a database offline, before importing'},
+    {command: '<%= config.bin %> <%= command.id %> --app example-app --format sarif --output connect.sarif', description: 'write SARIF for GitHub code scanning'},
+    {command: '<%= config.bin %> <%= command.id %> --app example-app --only HC001,HC030 --json', description: 'run two rules and print JSON'},
+  ]
+
+  static override flags = {
+    ...appFlags,
+    ...inputFlags,
+    ...outputFlags,
+    'fail-on': Flags.string({default: 'error', description: 'lowest severity that makes the command exit 1', options: ['error', 'warning', 'info', 'never']}),
+    format: Flags.string({char: 'f', default: 'table', description: 'output format', options: ['table', 'json', 'markdown', 'sarif', 'junit']}),
+    only: Flags.string({delimiter: ',', description: 'run only these rules (ids or names, comma-separated)', multiple: true}),
+    output: Flags.file({char: 'o', description: 'write the report to this file instead of stdout'}),
+    skip: Flags.string({delimiter: ',', description: 'skip these rules (ids or names, comma-separated)', multiple: true}),
+    waivers: Flags.file({default: '.connect-guard.json', description: 'waiver file: findings accepted with a reason and an expiry date'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ConnectAudit)
+    const format = flags.json ? 'json' : flags.format
+    if (!flags.app && !flags['config-file'] && !flags['database-url'] && !process.env.DATABASE_URL) {
+      throw new UsageError('nothing to audit', 'pass --app APP, or --config-file FILE and/or --database-url URL')
+    }
+
+    const [{RULES}, {analyse, exitCodeFor, selectRules}, {readWaivers}, {collectSnapshot}, {progressMode}, {renderReport}] = await Promise.all([
+      import('../../rules/index.js'),
+      import('../../workflows/audit/analyse.js'),
+      import('../../workflows/audit/waivers.js'),
+      import('../../snapshot/collect.js'),
+      import('../../render/progress.js'),
+      import('../../render/index.js'),
+    ])
+    const rules = selectRules(RULES, flags.only, flags.skip)
+    const waivers = await readWaivers(flags.waivers, RULES)
+    const snapshot = await collectSnapshot({
+      app: flags.app,
+      configFile: flags['config-file'],
+      databaseUrl: flags['database-url'],
+      env: process.env,
+      heroku: flags.app ? this.heroku : undefined,
+      progress: {mode: progressMode({json: format !== 'table' || Boolean(flags.output)})},
+      resource: flags.resource,
+      schema: flags.schema,
+      targetOrg: flags['target-org'],
+    })
+    const report = analyse(snapshot, rules, waivers, snapshot.collectedAt.slice(0, 10))
+    const text = renderReport(report, format as 'table', {
+      artifactPath: flags['config-file'],
+      color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      toolVersion: this.config.pjson.version,
+      width: Math.max(80, Math.min(process.stdout.columns ?? 80, 120)),
+    })
+    if (flags.output) {
+      const {writeFile} = await import('node:fs/promises')
+      await writeFile(flags.output, `${text}\n`)
+      this.logToStderr(`wrote ${format} report to ${flags.output}`)
+    } else {
+      this.log(text)
+    }
+
+    const code = exitCodeFor(report, flags['fail-on'] as 'error')
+    if (code !== 0) this.exit(code)
+  }
+}

@@ -1,0 +1,58 @@
+import type {ConnectionFacts, PostgresFacts} from '../types.js'
+import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readSettings} from './catalog.js'
+import type {Queryable} from './queryable.js'
+import {readLastopFailed, readUniqueIds} from './table-data.js'
+import {pendingFromRuns, readLogHealth, readRuns} from './trigger-log.js'
+
+// Everything the audit reads from Postgres, for one Connect schema. The caller runs it inside a
+// READ ONLY, REPEATABLE READ transaction so all parts see one moment of the database.
+
+export const CONNECT_SYSTEM_TABLES = ['_trigger_log', '_trigger_log_archive', '_hcmeta', '_sf_event_log'] as const
+
+const LOG_COLUMNS_NEEDED = ['id', 'state', 'action', 'table_name', 'created_at']
+
+export async function collectPostgres(db: Queryable, schema: string, connection: ConnectionFacts | null): Promise<PostgresFacts> {
+  const settings = await readSettings(db, schema)
+  const relations = await readRelations(db, schema)
+  const mappedTables = connection?.mappings.map(m => m.table) ?? relations.filter(r => r.triggers.some(t => /^hc_.*_logtrigger$/.test(t.name))).map(r => r.name)
+  const [functions, foreignKeys, idDependents, idLikeColumns] = [
+    await readFunctions(db, schema),
+    await readForeignKeys(db, schema),
+    await readIdDependents(db, schema),
+    await readIdLikeColumns(db, schema, mappedTables),
+  ]
+
+  const table = (name: string) => relations.find(r => r.name === name && r.kind === 'r')
+  const systemTables = Object.fromEntries(CONNECT_SYSTEM_TABLES.map(name => [name, table(name)?.columns ?? null]))
+  const logColumns = new Set((systemTables._trigger_log ?? []).map(c => c.name))
+  const logReadable = LOG_COLUMNS_NEEDED.every(c => logColumns.has(c)) && systemTables._trigger_log_archive !== null
+
+  const uniqueTargets = (connection?.mappings ?? [])
+    .filter(m => m.access === 'read_write' && m.upsertField)
+    .map(m => ({column: m.upsertField!.toLowerCase(), table: m.table}))
+
+  const uniqueIds = await readUniqueIds(db, schema, uniqueTargets, relations)
+  const lastopFailed = await readLastopFailed(db, schema, mappedTables, relations)
+  let triggerLog: PostgresFacts['triggerLog'] = null
+  if (logReadable) {
+    const runs = await readRuns(db, schema)
+    const health = await readLogHealth(db, schema, logColumns.has('sf_message'))
+    triggerLog = {...health, pending: pendingFromRuns(runs), runs}
+  }
+
+  return {
+    foreignKeys,
+    functions,
+    idDependents,
+    idLikeColumns,
+    lastopFailed,
+    relations,
+    schema,
+    schemaExists: settings.schemaExists,
+    serverVersion: settings.serverVersion,
+    systemTables,
+    triggerLog,
+    uniqueIds,
+    xmlbinary: settings.xmlbinary,
+  }
+}
