@@ -15,6 +15,7 @@ describe('rule catalog', () => {
       expect(rule.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/)
       expect(rule.why.length, `${rule.id} why`).to.be.greaterThan(40)
       expect(rule.remedy.length, `${rule.id} remedy`).to.be.greaterThan(20)
+      for (const text of [rule.summary, rule.why, rule.remedy]) expect(text, `${rule.id} docs text has an unexpanded placeholder`).to.not.include('${')
       const file = `test/rules/${rule.id.toLowerCase()}-${rule.name}.test.ts`
       expect(existsSync(file), `${file} exists`).to.equal(true)
     }

@@ -1,0 +1,66 @@
+import type {Rule, RuleHit} from './types.js'
+
+import {sqlIdent, sqlName} from './connect-objects.js'
+import {describedObject, findField} from './salesforce-fields.js'
+
+export const hc002: Rule = {
+  check(snapshot) {
+    const {sources} = snapshot
+    const postgres = sources.postgres.ok ? snapshot.postgres : null
+    const salesforce = sources.salesforce.ok ? snapshot.salesforce : null
+    if (!postgres && !salesforce) {
+      return {
+        provide: [sources.postgres.provide, sources.salesforce.provide].filter(Boolean).join('; or '),
+        skip: `neither side of the unique identifiers can be read (${sources.postgres.reason}; ${sources.salesforce.reason})`,
+      }
+    }
+
+    const {mappings, schema} = snapshot.connection!
+    return mappings.filter(mapping => mapping.access === 'read_write' && mapping.upsertField).flatMap(mapping => {
+      const upsert = mapping.upsertField!
+      const column = upsert.toLowerCase()
+      const where = {field: upsert, object: mapping.object, table: `${schema}.${mapping.table}`}
+      const [table, col] = [sqlName(schema, mapping.table), sqlIdent(column)]
+      const hits: RuleHit[] = []
+
+      const ids = postgres?.uniqueIds.find(u => u.table === mapping.table && u.column === column && u.exists)
+      if (ids && ids.nulls > 0) {
+        hits.push({
+          ...where,
+          fix: `UPDATE ${table} SET ${col} = gen_random_uuid()::text WHERE ${col} IS NULL`,
+          message: `${where.table}.${column} is NULL in ${ids.nulls} of ${ids.rows} rows: Connect cannot match them to the records it reads back from Salesforce, so each can come back as a duplicate`,
+        })
+      }
+
+      if (ids && ids.duplicates > 0) {
+        hits.push({
+          ...where,
+          // keep the value on the row Salesforce already has (sfid set), renumber the others
+          fix: `UPDATE ${table} SET ${col} = gen_random_uuid()::text FROM (SELECT id, row_number() OVER (PARTITION BY ${col} ORDER BY sfid NULLS LAST, id) AS n FROM ${table} WHERE ${col} IS NOT NULL) AS d WHERE ${table}.id = d.id AND d.n > 1`,
+          message: `${where.table}.${column} has ${ids.duplicates} duplicates in ${ids.rows} rows: Connect matches the record Salesforce returns to the wrong row, or Salesforce rejects the write`,
+        })
+      }
+
+      const described = salesforce && describedObject(salesforce, mapping.object)
+      const field = described && findField(described, upsert)
+      const missing = field ? [field.externalId ? '' : 'External ID', field.unique ? '' : 'Unique'].filter(Boolean) : []
+      if (missing.length > 0) {
+        hits.push({
+          ...where,
+          fix: `in Salesforce Setup > Object Manager > ${mapping.object} > Fields & Relationships > ${field!.name} > Edit, tick ${missing.join(' and ')} (Salesforce refuses Unique while duplicate values exist)`,
+          message: `Salesforce field ${mapping.object}.${field!.name}, the unique identifier of ${mapping.object}, is not marked ${missing.join(' or ')}: Salesforce does not keep it unique, so Connect can match the wrong record`,
+        })
+      }
+
+      return hits
+    })
+  },
+  id: 'HC002',
+  name: 'unique-id-not-unique',
+  needs: ['connect'],
+  practice: 1,
+  remedy: 'Give every Postgres row its own value (`UPDATE … SET col = gen_random_uuid()::text WHERE col IS NULL`, and renumber duplicates, keeping the value on the row that already has an `sfid`). In Salesforce, mark the field both **External ID** and **Unique**. Each finding carries the exact SQL or Setup step; `heroku connect:external-ids` plans all of it.',
+  severity: 'error',
+  summary: 'unique identifier is NULL or duplicated in Postgres, or its Salesforce field is not External ID + Unique',
+  why: 'Connect matches a record coming from Salesforce first by `sfid`, then by the unique identifier. A row whose identifier is NULL cannot be matched before its `sfid` comes back, so the record is inserted a second time; a duplicated identifier, or a Salesforce field that does not enforce uniqueness, matches the wrong row or makes Salesforce reject the write.',
+}

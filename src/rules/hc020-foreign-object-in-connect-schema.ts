@@ -1,0 +1,76 @@
+import type {IndexFacts} from '../snapshot/types.js'
+import {appFlag, connectObjectsOf, looksLikeMappedTable, mappingOf, sequenceOwnedBy, sqlIdent, sqlName} from './connect-objects.js'
+import type {Rule, RuleHit} from './types.js'
+
+const KINDS: Record<string, {label: string; sql: string}> = {
+  S: {label: 'sequence', sql: 'SEQUENCE'}, f: {label: 'foreign table', sql: 'FOREIGN TABLE'}, m: {label: 'materialized view', sql: 'MATERIALIZED VIEW'},
+  p: {label: 'partitioned table', sql: 'TABLE'}, r: {label: 'table', sql: 'TABLE'}, v: {label: 'view', sql: 'VIEW'},
+}
+
+export const hc020: Rule = {
+  check(snapshot) {
+    const pg = snapshot.postgres!
+    const s = pg.schema
+    const connect = connectObjectsOf(snapshot) // the connection's mapped tables: this rule needs connect
+    const helper = s === 'app' ? 'app_local' : 'app'
+    const move = (what: string) => `CREATE SCHEMA IF NOT EXISTS ${sqlIdent(helper)}; ALTER ${what} SET SCHEMA ${sqlIdent(helper)};`
+    const scaffold = `heroku connect:schema:scaffold --move ${appFlag(snapshot)}`
+    const hits: RuleHit[] = []
+    const userTables = new Set(pg.relations.filter(r => ['f', 'p', 'r'].includes(r.kind) && !connect.isConnectRelation(r)).map(r => r.name))
+    for (const r of pg.relations) {
+      // a sequence owned by one of the user's tables here moves with that table
+      if (connect.isConnectRelation(r) || [...userTables].some(t => sequenceOwnedBy(r, s, t))) continue
+      const kind = KINDS[r.kind] ?? {label: 'relation', sql: 'TABLE'}
+      const leftover = looksLikeMappedTable(r) ? ' (it looks like the table of a removed mapping)' : ''
+      hits.push({
+        fix: r.kind === 'S' && r.ownedBy ? scaffold : move(`${kind.sql} ${sqlName(s, r.name)}`),
+        message: `${kind.label} ${s}.${r.name} was not created by Connect${leftover}: rebuilding the connection or its schema loses it`,
+        table: `${s}.${r.name}`,
+      })
+    }
+
+    for (const fn of pg.functions.filter(f => !connect.isConnectFunction(f))) {
+      const leftover = /^hc_.+_(logger|status)$/.test(fn.name) ? ' (it looks like the trigger function of a removed mapping)' : ''
+      hits.push({
+        field: `${fn.name}(${fn.signature})`,
+        fix: move(`FUNCTION ${sqlName(s, fn.name)}(${fn.signature})`),
+        message: `function ${s}.${fn.name}(${fn.signature}) was not created by Connect${leftover}: rebuilding the connection or its schema loses it`,
+      })
+    }
+
+    for (const table of pg.relations.filter(r => connect.isConnectRelation(r) && r.kind !== 'S')) {
+      const where = {object: mappingOf(snapshot, table.name), table: `${s}.${table.name}`}
+      for (const trigger of table.triggers.filter(t => !connect.isConnectTrigger(table.name, t))) {
+        hits.push({
+          ...where, field: trigger.name,
+          fix: trigger.definition ? `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};` : scaffold,
+          message: `trigger ${trigger.name} on ${s}.${table.name} is not Connect's: it fires on every row Connect writes and is lost when Connect recreates the table`,
+        })
+      }
+
+      for (const index of table.indexes.filter(i => !connect.isConnectIndex(table.name, i))) {
+        hits.push({
+          ...where, field: index.name,
+          fix: index.definition ? `keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
+          message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
+          severity: 'info',
+        })
+      }
+    }
+
+    return hits
+  },
+  id: 'HC020',
+  name: 'foreign-object-in-connect-schema',
+  needs: ['connect', 'postgres'],
+  practice: 3,
+  remedy: 'Keep your own tables, views, sequences and functions in a helper schema next to the Connect schema: `ALTER … SET SCHEMA app` moves an object with its data, indexes, constraints and owned sequences, and triggers keep pointing at a moved function. Then update code and function bodies that name the object with the Connect schema (or add the helper schema to `search_path`). `heroku connect:schema:scaffold --move` does it for you. Triggers and indexes on Connect\'s tables cannot move: keep their `CREATE` statements in your migrations and re-run them after a connection rebuild or a configuration import.',
+  severity: 'warning',
+  summary: 'your own tables, views, sequences, functions, triggers or indexes inside the Connect schema',
+  why: 'Connect owns its schema. Rebuilding a connection (new database, sandbox refresh, API version change, swapping add-ons) means dropping or recreating that schema, and anything you added there goes with it; Heroku\'s own swap guide lists your views, functions, triggers and indexes as things you must recreate. Connect also recreates mapped tables on some updates, taking your triggers and indexes with them, and indexes you added by hand are not part of a configuration export.',
+}
+
+/** The index's key as written (expressions included), else its columns. */
+function indexKeys(index: IndexFacts): string {
+  return /\sUSING\s+\w+\s+\((.*?)\)(?:\s+(?:INCLUDE|WITH|WHERE|NULLS)\b.*)?$/i.exec(index.definition)?.[1] ?? index.columns.join(', ')
+}

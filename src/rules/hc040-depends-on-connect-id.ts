@@ -1,0 +1,66 @@
+import {appFlag, connectObjectsOf, mappingOf} from './connect-objects.js'
+import type {Rule, RuleHit} from './types.js'
+
+const RENUMBERED = 'which Connect renumbers on reload and on configuration import'
+
+export const hc040: Rule = {
+  check(snapshot) {
+    const pg = snapshot.postgres!
+    const connect = connectObjectsOf(snapshot)
+    const s = pg.schema
+    /** the stable key to use instead of `id`, and the reload that keeps ids consistent meanwhile */
+    const advice = (table: string) => {
+      const object = mappingOf(snapshot, table)
+      const upsert = snapshot.connection?.mappings.find(m => m.object === object)?.upsertField
+      return {
+        key: `${s}.${table}.${upsert ? upsert.toLowerCase() : 'sfid'}`,
+        object,
+        reload: `until then reload only with heroku connect:reload ${object ?? table} --safe ${appFlag(snapshot)} (it remaps ids)`,
+      }
+    }
+
+    const hits: RuleHit[] = []
+    const viaForeignKey = new Set<string>()
+    for (const fk of pg.foreignKeys) {
+      if (fk.toSchema !== s || !connect.isConnectTable(fk.toTable) || !fk.toColumns.includes('id')) continue
+      const {key, object, reload} = advice(fk.toTable)
+      const from = `${fk.fromSchema}.${fk.fromTable}`
+      for (const column of fk.fromColumns) viaForeignKey.add(`${from}.${column}`)
+      hits.push({
+        field: fk.fromColumns.join(', '), fix: `reference ${key} instead of id; ${reload}`,
+        message: `foreign key ${fk.name} on ${from}(${fk.fromColumns.join(', ')}) references ${s}.${fk.toTable}.id, ${RENUMBERED}`,
+        object, table: from,
+      })
+    }
+
+    for (const view of pg.idDependents) {
+      const {key, object, reload} = advice(view.table)
+      hits.push({
+        fix: `select ${key} in ${view.schema}.${view.name} instead of id; ${reload}`,
+        message: `${view.kind} ${view.schema}.${view.name} reads ${s}.${view.table}.id, ${RENUMBERED}`,
+        object, table: `${view.schema}.${view.name}`,
+      })
+    }
+
+    for (const column of pg.idLikeColumns) {
+      const table = `${column.schema}.${column.table}`
+      if (viaForeignKey.has(`${table}.${column.column}`)) continue
+      const {key, object, reload} = advice(column.mappedTable)
+      hits.push({
+        field: column.column, fix: `store ${key} in ${table} instead; ${reload}`,
+        message: `${column.type} column ${table}.${column.column} probably holds ${s}.${column.mappedTable} ids, ${RENUMBERED}`,
+        object, severity: 'warning', table,
+      })
+    }
+
+    return hits
+  },
+  id: 'HC040',
+  name: 'depends-on-connect-id',
+  needs: ['postgres'],
+  practice: 5,
+  remedy: 'Point your tables and views at a key Salesforce keeps: the mapping\'s unique identifier (External ID) or `sfid`. Add that column to your table, fill it with a join on the current `id`, switch the foreign key, view or code to it, and drop the integer column. Until you have, reload only with `heroku connect:reload MAPPING --safe`, which maps each old `id` to the new one through `sfid` and rewrites your rows.',
+  severity: 'error',
+  summary: 'your tables or views depend on the `id` column of a Connect table',
+  why: 'The `id` column of a mapped table is Connect\'s serial number, not a Salesforce key. A reload empties the table and loads it again, and a configuration import into a new database starts over, so the same record gets a different `id`. Rows that stored the old number then point at the wrong record or at nothing, with no error.',
+}

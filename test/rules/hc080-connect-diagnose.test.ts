@@ -1,0 +1,42 @@
+import {expect} from 'chai'
+
+import {hc080} from '../../src/rules/hc080-connect-diagnose.js'
+import {runRules} from '../../src/rules/runner.js'
+import {healthySnapshot, withoutSource} from './fixtures.js'
+
+describe('HC080 connect-diagnose', () => {
+  it('reports each of Connect\'s failed checks with its level and doc link', () => {
+    const snapshot = healthySnapshot()
+    snapshot.connection!.validations = [
+      {displayName: 'Salesforce API Version', docUrl: 'https://devcenter.heroku.com/articles/heroku-connect-diagnose#check-salesforce-api-version', level: 'error', message: 'Connection uses API version 38.0; use 39.0 or later', object: null, ruleId: 'MUST_USE_RECENT_API_VERSION'},
+      {displayName: 'Number of Fields', docUrl: null, level: 'warning', message: 'Mapping has 120 fields', object: 'Contact', ruleId: null},
+    ]
+    expect(runRules([hc080], snapshot).findings).to.deep.equal([
+      {
+        field: null, fix: 'https://devcenter.heroku.com/articles/heroku-connect-diagnose#check-salesforce-api-version',
+        message: 'Salesforce API Version: Connection uses API version 38.0; use 39.0 or later',
+        object: null, practice: null, rule: 'HC080', severity: 'error', table: null,
+      },
+      {
+        field: null, fix: 'heroku connect:mapping:diagnose Contact -a acme-crm',
+        message: 'Number of Fields: Mapping has 120 fields',
+        object: 'Contact', practice: null, rule: 'HC080', severity: 'warning', table: 'salesforce.contact',
+      },
+    ])
+  })
+
+  it('does not fire when Connect\'s checks pass', () => {
+    expect(runRules([hc080], healthySnapshot()).findings).to.deep.equal([])
+  })
+
+  it('is skipped when the validations could not be run, and without Connect', () => {
+    const snapshot = healthySnapshot()
+    snapshot.connection!.validations = null
+    expect(runRules([hc080], snapshot).skipped).to.deep.equal([
+      {name: 'connect-diagnose', provide: 'pass --app so the audit can run Connect\'s diagnose', reason: 'Connect\'s own validations need the Connect API; pass --app', rule: 'HC080'},
+    ])
+    expect(runRules([hc080], withoutSource(healthySnapshot(), 'connect')).skipped).to.deep.equal([
+      {name: 'connect-diagnose', provide: 'pass --app, or --config-file with a connect:export file', reason: 'no Connect configuration', rule: 'HC080'},
+    ])
+  })
+})
