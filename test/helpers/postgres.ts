@@ -6,22 +6,24 @@ import {createDatabase, dropDatabase, providePostgres, type PostgresServer} from
 // PostgreSQL 15), otherwise an embedded Postgres 15 started once. Each suite works in its own
 // throwaway database so suites never see each other's objects.
 
-let server: PostgresServer | undefined
+// tsx may load this file twice (once as CommonJS for .mocharc's require, once as ESM for a spec
+// that imports an ESM-only package), so the server lives on globalThis, not in a module variable.
+const state = globalThis as typeof globalThis & {hcgTestPostgres?: PostgresServer}
 
 export const mochaHooks = {
   async afterAll(): Promise<void> {
-    await server?.stop()
-    server = undefined
+    await state.hcgTestPostgres?.stop()
+    state.hcgTestPostgres = undefined
   },
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(120_000)
-    server = await providePostgres({databaseUrl: process.env.TEST_DATABASE_URL})
+    state.hcgTestPostgres = await providePostgres({databaseUrl: process.env.TEST_DATABASE_URL})
   },
 }
 
 export function testServerUrl(): string {
-  if (!server) throw new Error('the test Postgres server is not running')
-  return server.adminUrl
+  if (!state.hcgTestPostgres) throw new Error('the test Postgres server is not running')
+  return state.hcgTestPostgres.adminUrl
 }
 
 export interface TestDatabase {
