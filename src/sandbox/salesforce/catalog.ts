@@ -1,0 +1,93 @@
+import type {SfFieldType, SfObjectSpec} from '../model.js'
+import type {FakeOrg, SfRecord} from '../org-runtime.js'
+
+import {humanize, integrationView} from './fields.js'
+import {metadataTables} from './metadata-tables.js'
+import {setupTables} from './setup-tables.js'
+
+// What SOQL can see: one Table per queryable sObject. Setup objects (User, Profile,
+// PermissionSet…, LoginHistory, FieldDefinition) are computed from the OrgSpec in memory;
+// every other object in the spec is read from the RecordStore.
+
+export interface Column {
+  name: string
+  type: SfFieldType
+  /** false: Salesforce refuses the field in WHERE (e.g. LoginHistory.Application) */
+  filterable?: boolean
+  sortable?: boolean
+}
+
+export interface Relationship {
+  /** relationship name used in paths, e.g. `Profile` */
+  name: string
+  /** column on this table holding the parent's key, e.g. `ProfileId` */
+  idField: string
+  target: string
+  /** parent column the key matches; `Id` unless the parent is keyed otherwise */
+  targetKey?: string
+}
+
+export interface Table {
+  name: string
+  label?: string
+  /** which query endpoints answer for it */
+  api: 'both' | 'data' | 'tooling'
+  columns: Column[]
+  relationships: Relationship[]
+  /** in-memory rows; absent for objects stored in the RecordStore */
+  rows?: () => SfRecord[]
+  /** a filter the real API insists on; the paths are lower-cased field paths */
+  requiredFilter?: {paths: string[]; message: string}
+  /** column shown in attributes.url; defaults to Id */
+  urlKey?: string
+}
+
+export interface Catalog {
+  tables: Table[]
+  table(name: string): Table | undefined
+}
+
+export function mappedTable(object: SfObjectSpec): Table {
+  const fields = integrationView(object)
+  return {
+    api: 'data',
+    columns: fields.map(f => ({filterable: f.filterable, name: f.name, sortable: f.sortable, type: f.type})),
+    label: object.label,
+    name: object.name,
+    relationships: fields
+      .filter(f => f.type === 'reference' && f.relationshipName && f.referenceTo.length > 0)
+      .map(f => ({idField: f.name, name: f.relationshipName!, target: f.referenceTo[0]})),
+  }
+}
+
+export function buildCatalog(org: FakeOrg, now: Date): Catalog {
+  const setup = [...setupTables(org.spec, now), ...metadataTables(org.spec)]
+  const setupNames = new Set(setup.map(t => t.name.toLowerCase()))
+  const mapped = org.spec.objects.filter(o => !setupNames.has(o.name.toLowerCase())).map(o => mappedTable(o))
+  const tables = [...setup, ...mapped]
+  const byName = new Map(tables.map(t => [t.name.toLowerCase(), t]))
+  return {
+    table: name => byName.get(name.toLowerCase()),
+    tables,
+  }
+}
+
+/** A describe-able object for a Setup table the OrgSpec does not define itself (all read-only). */
+export function tableAsObject(table: Table): SfObjectSpec {
+  const relationships = new Map(table.relationships.map(r => [r.idField, r]))
+  return {
+    fields: table.columns.map(c => {
+      const rel = relationships.get(c.name)
+      return {
+        createable: false,
+        name: c.name,
+        nillable: c.name !== 'Id',
+        type: c.type,
+        updateable: false,
+        ...(rel ? {referenceTo: [rel.target], relationshipName: rel.name} : {}),
+      }
+    }),
+    label: table.label ?? humanize(table.name),
+    name: table.name,
+  }
+}

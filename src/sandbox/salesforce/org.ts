@@ -1,0 +1,63 @@
+import type {OrgSpec, SfObjectSpec} from '../model.js'
+import type {FakeOrg, RecordStore, SaveResult, SfRecord} from '../org-runtime.js'
+
+import {CallCounter} from './calls.js'
+import {SalesforceFault} from './fault.js'
+import {applyWrite, findObject, type WriteOperation} from './write.js'
+
+// The sandbox's Salesforce org: its metadata (OrgSpec), its records (RecordStore) and the API
+// calls spent on it. The fake Connect sync loop writes through soapWrite/bulkWrite; the fake
+// HTTP server counts its own requests and calls applyWrite directly.
+
+/** The SOAP API accepts at most 200 records per create/update/upsert/delete call. */
+export const SOAP_BATCH_LIMIT = 200
+/** Bulk API (1.0, which Connect uses) splits a job into batches of at most 10,000 records. */
+export const BULK_BATCH_SIZE = 10_000
+
+export class SandboxOrg implements FakeOrg {
+  readonly calls = new CallCounter()
+
+  constructor(
+    readonly spec: OrgSpec,
+    readonly records: RecordStore,
+  ) {}
+
+  describeObject(name: string): SfObjectSpec | undefined {
+    return findObject(this.spec, name)
+  }
+
+  async soapWrite(object: string, operation: WriteOperation, records: SfRecord[], externalIdField?: string): Promise<SaveResult[]> {
+    this.calls.record('soap')
+    if (records.length > SOAP_BATCH_LIMIT) {
+      throw new SalesforceFault(500, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${SOAP_BATCH_LIMIT} records into this call`)
+    }
+
+    return applyWrite(this.spec, this.records, object, operation, records, {externalIdField})
+  }
+
+  /**
+   * One Bulk API job: create job, one call per 10,000-record batch, close job, fetch results.
+   * Batches are independent (no all-or-none across them), as in Salesforce.
+   */
+  async bulkWrite(object: string, operation: WriteOperation, records: SfRecord[], externalIdField?: string): Promise<SaveResult[]> {
+    if (!findObject(this.spec, object)) {
+      this.calls.record('bulk')
+      throw new SalesforceFault(400, 'INVALIDENTITY', `Entity '${object}' is not supported by the Bulk API.`)
+    }
+
+    const batches = Math.ceil(records.length / BULK_BATCH_SIZE)
+    this.calls.record('bulk', 3 + batches)
+    const results: SaveResult[] = []
+    for (let start = 0; start < records.length; start += BULK_BATCH_SIZE) {
+      const batch = records.slice(start, start + BULK_BATCH_SIZE)
+      results.push(...(await applyWrite(this.spec, this.records, object, operation, batch, {externalIdField})))
+    }
+
+    return results
+  }
+}
+
+/** Bulk API calls one job over `records` rows costs (what bulkWrite records). */
+export function bulkJobCalls(records: number): number {
+  return 3 + Math.ceil(records / BULK_BATCH_SIZE)
+}
