@@ -166,7 +166,7 @@ export function messyScenario(): ScenarioSpec {
     apps: [mainApp, legacyApp],
     description: 'one instance of every problem the audit knows',
     // HC030: a large backlog that Merged Writes will send through SOAP, 200 records a call
-    logRows: 24_000,
+    logRows: 50_000,
     name: 'messy',
     org: {
       // HC074: other integrations already use most of the daily API budget
