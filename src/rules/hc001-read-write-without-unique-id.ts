@@ -1,3 +1,4 @@
+import {appFlag} from './connect-objects.js'
 import type {Rule} from './types.js'
 
 export const hc001: Rule = {
@@ -6,7 +7,7 @@ export const hc001: Rule = {
       .filter(mapping => mapping.access === 'read_write' && !mapping.upsertField)
       .map(mapping => ({
         message: `read-write mapping ${mapping.object} has no unique identifier: rows written from Postgres can be duplicated in Salesforce`,
-        fix: `heroku connect:external-ids --mapping ${mapping.object}`,
+        fix: `heroku connect:external-ids --mapping ${mapping.object} ${appFlag(snapshot)}`,
         object: mapping.object,
         table: `${snapshot.connection!.schema}.${mapping.table}`,
       }))

@@ -36,7 +36,7 @@ export const hc030: Rule = {
         'api-version': `raise the API version (heroku connect:manage-sf-api-version --target-version ${snapshot.salesforce?.apiVersion ?? '39.0'} -a ${app})`,
         'bulk-disabled': 'have the connection\'s disable_bulk_writes feature turned off',
         'merged-writes': 'switch the connection to Ordered Writes (dashboard: Settings, Write Algorithm)',
-        'no-unique-id': `add a unique identifier (heroku connect:external-ids --mapping ${t.object})`,
+        'no-unique-id': `add a unique identifier (heroku connect:external-ids --mapping ${t.object} -a ${app})`,
         'short-run': `write ${t.object} changes in contiguous batches of 2,000+ of one type`,
       }
       const structural = [...t.blockers].filter(b => b !== 'short-run')

@@ -1,3 +1,4 @@
+import {appFlag} from './connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 import {apiVersionNumber, BULK_MIN_API_VERSION} from '../workflows/write-mode/predict.js'
@@ -33,7 +34,7 @@ export const hc031: Rule = {
 
     for (const mapping of readWrite.filter(m => !m.upsertField)) {
       hits.push({
-        fix: `heroku connect:external-ids --mapping ${mapping.object}`,
+        fix: `heroku connect:external-ids --mapping ${mapping.object} ${appFlag(snapshot)}`,
         message: `read-write mapping ${mapping.object} has no unique identifier: its writes can never go through Bulk`,
         object: mapping.object,
         table: `${connection.schema}.${mapping.table}`,

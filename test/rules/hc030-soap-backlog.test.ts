@@ -50,7 +50,7 @@ describe('HC030 soap-backlog', () => {
     snapshot.postgres!.triggerLog!.runs = [run('contact', 'INSERT', 5000)]
     const [finding] = runRules([hc030], snapshot).findings
     expect(finding.message).to.equal('5,000 pending changes to Contact will be written through SOAP: 25 API calls (5% of the daily limit)')
-    expect(finding.fix).to.equal('heroku connect:write-mode -a acme-crm, then add a unique identifier (heroku connect:external-ids --mapping Contact) and have the connection\'s disable_bulk_writes feature turned off so it goes Bulk')
+    expect(finding.fix).to.equal('heroku connect:write-mode -a acme-crm, then add a unique identifier (heroku connect:external-ids --mapping Contact -a acme-crm) and have the connection\'s disable_bulk_writes feature turned off so it goes Bulk')
     expect(finding.severity).to.equal('warning')
   })
 

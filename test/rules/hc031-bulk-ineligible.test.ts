@@ -30,8 +30,8 @@ describe('HC031 bulk-ineligible', () => {
         'Bulk writes are disabled for this connection (features.disable_bulk_writes): every write goes SOAP, 200 records a call',
         'ask Heroku support to turn off the connection\'s disable_bulk_writes feature',
       ),
-      finding('read-write mapping Contact has no unique identifier: its writes can never go through Bulk', 'heroku connect:external-ids --mapping Contact', 'Contact', 'salesforce.contact'),
-      finding('read-write mapping Account has no unique identifier: its writes can never go through Bulk', 'heroku connect:external-ids --mapping Account', 'Account', 'salesforce.account'),
+      finding('read-write mapping Contact has no unique identifier: its writes can never go through Bulk', 'heroku connect:external-ids --mapping Contact -a acme-crm', 'Contact', 'salesforce.contact'),
+      finding('read-write mapping Account has no unique identifier: its writes can never go through Bulk', 'heroku connect:external-ids --mapping Account -a acme-crm', 'Account', 'salesforce.account'),
     ])
   })
 
