@@ -16,12 +16,14 @@ function commandIds(dir: string, prefix: string[] = []): string[] {
 describe('oclif manifest', () => {
   it('lists every command in src/commands with its description and examples', () => {
     const manifest = JSON.parse(readFileSync('oclif.manifest.json', 'utf8')) as {commands: Record<string, {description?: string; examples?: unknown[]}>}
+    const readme = readFileSync('README.md', 'utf8')
     const ids = commandIds('src/commands')
     expect(ids).to.include('connect:sandbox')
     for (const id of ids) {
       expect(manifest.commands, `manifest lacks ${id}; run npm run build`).to.have.property(id)
-      expect(manifest.commands[id].description, `${id} has no description`).to.be.a('string').and.not.empty
-      expect(manifest.commands[id].examples, `${id} has no examples`).to.be.an('array').and.not.empty
+      expect(manifest.commands[id].description, `${id} has no description`).to.be.a('string').with.length.greaterThan(0)
+      expect(manifest.commands[id].examples, `${id} has no examples`).to.be.an('array').with.length.greaterThan(0)
+      expect(readme, `README command reference lacks ${id}; run npm run readme`).to.include(`## \`heroku ${id}\``)
     }
   })
 })
