@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto'
 import type {AppSpec, ScenarioSpec} from './model.js'
 
 import {loadScenario} from './scenarios/index.js'
-import {createDatabase, dropDatabase, providePostgres, type PostgresServer} from './postgres/server.js'
+import {createDatabase, dropDatabase, dropRole, providePostgres, type PostgresServer} from './postgres/server.js'
 
 // Starts the whole stand-in world: a real Postgres with one Connect-shaped database per app, the
 // fake Salesforce org, the fake Connect service (discovery + regional API + sync loop) and the
@@ -134,16 +134,4 @@ async function buildDatabases(
   }
 
   return apps
-}
-
-async function dropRole(adminUrl: string, roleName: string): Promise<void> {
-  const {default: pg} = await import('pg')
-  const {quoteIdent} = await import('../sql.js')
-  const client = new pg.Client({connectionString: adminUrl})
-  await client.connect()
-  try {
-    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(roleName)}`)
-  } finally {
-    await client.end()
-  }
 }

@@ -93,29 +93,31 @@ async function startEmbeddedPostgres(log?: (line: string) => void): Promise<Post
   }
 }
 
-/** Creates a fresh database next to `adminUrl` and returns its URL. */
-export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+/** Runs one statement on the server's admin database (CREATE/DROP DATABASE cannot run in a transaction). */
+async function adminStatement(adminUrl: string, sql: string): Promise<void> {
   const {default: pg} = await import('pg')
   const client = new pg.Client({application_name: 'heroku-connect-guard-sandbox', connectionString: adminUrl})
   await client.connect()
   try {
-    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING 'UTF8'`)
+    await client.query(sql)
   } finally {
     await client.end()
   }
+}
 
+/** Creates a fresh database next to `adminUrl` and returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await adminStatement(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING 'UTF8'`)
   const url = new URL(adminUrl)
   url.pathname = `/${encodeURIComponent(name)}`
   return url.toString()
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const {default: pg} = await import('pg')
-  const client = new pg.Client({application_name: 'heroku-connect-guard-sandbox', connectionString: adminUrl})
-  await client.connect()
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
-  } finally {
-    await client.end()
-  }
+  await adminStatement(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+}
+
+/** Roles are cluster-wide, so the per-app role the sandbox creates is dropped with its database. */
+export async function dropRole(adminUrl: string, name: string): Promise<void> {
+  await adminStatement(adminUrl, `DROP ROLE IF EXISTS ${quoteIdent(name)}`)
 }
