@@ -1,3 +1,5 @@
+import type {ListrTask} from 'listr2'
+
 // Progress for multi-step work, on stderr so stdout stays clean for data. On a terminal it is a
 // listr2 task list; elsewhere (CI, pipes) plain lines; with `quiet` nothing at all. Phases run in
 // order; the tasks inside one phase run concurrently.
@@ -5,6 +7,12 @@
 export interface ProgressTask {
   title: string
   run(report: (detail: string) => void): Promise<void>
+}
+
+export interface ProgressPhase {
+  /** shown above the phase's tasks when it has more than one */
+  title: string
+  tasks: ProgressTask[]
 }
 
 export interface ProgressOptions {
@@ -18,12 +26,12 @@ export function progressMode(options: {json: boolean; quiet?: boolean}): Progres
   return options.json ? 'quiet' : 'lines'
 }
 
-export async function runPhases(phases: ProgressTask[][], options: ProgressOptions): Promise<void> {
+export async function runPhases(phases: ProgressPhase[], options: ProgressOptions): Promise<void> {
   if (options.mode === 'tty') return runWithListr(phases)
   const write = options.mode === 'lines' ? options.write ?? ((line: string) => process.stderr.write(`${line}\n`)) : () => {}
   for (const phase of phases) {
     await Promise.all(
-      phase.map(async task => {
+      phase.tasks.map(async task => {
         const started = Date.now()
         await task.run(detail => write(`  ${task.title}: ${detail}`))
         write(`${task.title}... done (${((Date.now() - started) / 1000).toFixed(1)}s)`)
@@ -32,29 +40,23 @@ export async function runPhases(phases: ProgressTask[][], options: ProgressOptio
   }
 }
 
-async function runWithListr(phases: ProgressTask[][]): Promise<void> {
+async function runWithListr(phases: ProgressPhase[]): Promise<void> {
   const {Listr, ProcessOutput} = await import('listr2')
-  const processOutput = new ProcessOutput(process.stderr, process.stderr)
-  const list = new Listr(
-    phases.map(phase => ({
-      task: (_ctx: unknown, parent: {newListr: (tasks: unknown[], options: object) => unknown}) =>
-        parent.newListr(
-          phase.map(task => ({
-            task: async (_c: unknown, self: {output: string}) => task.run(detail => {
-              self.output = detail
-            }),
-            title: task.title,
-          })),
-          {concurrent: true, exitOnError: true},
-        ),
-      title: phase.map(task => task.title).join(', '),
-    })) as never,
-    {
-      collectErrors: false,
-      exitOnError: true,
-      registerSignalListeners: true,
-      rendererOptions: {collapseSubtasks: false, processOutput},
-    } as never,
+  const asTask = (task: ProgressTask): ListrTask => ({
+    async task(_ctx, self) {
+      await task.run(detail => {
+        self.output = detail
+      })
+    },
+    title: task.title,
+  })
+  const tasks: ListrTask[] = phases.map(phase =>
+    phase.tasks.length === 1
+      ? asTask(phase.tasks[0])
+      : {task: (_ctx, parent) => parent.newListr(phase.tasks.map(task => asTask(task)), {concurrent: true, exitOnError: true}), title: phase.title},
   )
-  await list.run()
+  await new Listr(tasks, {
+    exitOnError: true,
+    rendererOptions: {processOutput: new ProcessOutput(process.stderr, process.stderr)},
+  }).run()
 }

@@ -60,7 +60,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
       snapshot.sources.postgres = {ok: true}
       report(`${snapshot.postgres.relations.length} objects in schema ${snapshot.postgres.schema}`)
     },
-    title: 'Reading the Postgres catalog and _trigger_log',
+    title: 'Postgres catalog and _trigger_log',
   }
 
   const salesforceTask: ProgressTask = {
@@ -71,10 +71,16 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
       snapshot.salesforce = result.facts
       report(result.facts ? `${Object.keys(result.facts.objects).length} objects described` : `skipped: ${result.status.reason}`)
     },
-    title: 'Reading Salesforce metadata and the integration user',
+    title: 'Salesforce metadata and the integration user',
   }
 
-  await runPhases([[connectTask], [postgresTask, salesforceTask]], request.progress)
+  await runPhases(
+    [
+      {tasks: [connectTask], title: connectTask.title},
+      {tasks: [postgresTask, salesforceTask], title: 'Reading Postgres and Salesforce'},
+    ],
+    request.progress,
+  )
   return snapshot
 }
 
