@@ -17,7 +17,14 @@ export interface BuiltDatabase {
 export async function buildFixture(label: string, options: {app?: AppSpec; org?: OrgSpec; build?: Partial<BuildOptions>} = {}): Promise<BuiltDatabase> {
   const db = await createTestDatabase(label)
   const roleName = `${db.name}_role`
-  await buildAppDatabase(db.url, options.app ?? fixtureApp(), options.org ?? ORG, {logRows: 0, roleName, ...options.build})
+  try {
+    await buildAppDatabase(db.url, options.app ?? fixtureApp(), options.org ?? ORG, {logRows: 0, roleName, ...options.build})
+  } catch (error) {
+    await db.drop()
+    await dropRole(roleName)
+    throw error
+  }
+
   const pool = new pg.Pool({connectionString: db.url, max: 3})
   pool.on('error', () => {})
   return {
