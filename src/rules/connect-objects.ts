@@ -131,7 +131,7 @@ export class ConnectObjects {
     if (!this.isMappedTable(table) || !this.isTableFunction(trigger.functionName, table)) return null
     const log = matchesConnectName(trigger.name, ['hc_', {part: table}, '_logtrigger'])
     const status = matchesConnectName(trigger.name, ['hc_', {part: table}, '_status_trigger'])
-    if (log && status) return matchesConnectName(trigger.functionName, ['hc_', {part: table}, '_status']) ? 'status' : 'log'
+    if (log && status) return tieBreakRole(table, trigger)
     return log ? 'log' : status ? 'status' : null
   }
 
@@ -151,6 +151,18 @@ export class ConnectObjects {
     const prefix = index.unique ? 'hcu_idx_' : 'hc_idx_'
     return matchesConnectName(index.name, [prefix, {part: table}, '_', {part: index.columns[0]}])
   }
+}
+
+/**
+ * A name cut at 63 bytes can fit both trigger patterns. Connect's log trigger fires AFTER and its
+ * status trigger BEFORE, which the definition always shows; the function's visible suffix decides
+ * when no definition was collected.
+ */
+function tieBreakRole(table: string, trigger: TriggerFacts): ConnectTriggerRole {
+  if (/\bAFTER\b/i.test(trigger.definition)) return 'log'
+  if (/\bBEFORE\b/i.test(trigger.definition)) return 'status'
+  if (trigger.functionName.endsWith('_logger')) return 'log'
+  return matchesConnectName(trigger.functionName, ['hc_', {part: table}, '_status']) ? 'status' : 'log'
 }
 
 /** A single-column btree index on the column itself: no expression, operator class or predicate (per its definition, when known). */

@@ -1,7 +1,7 @@
-import type {ConnectionFacts, PostgresFacts} from '../types.js'
+import type {ConnectionFacts, PostgresFacts, RelationFacts} from '../types.js'
 import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readSettings} from './catalog.js'
 import type {Queryable} from './queryable.js'
-import {readLastopFailed, readUniqueIds} from './table-data.js'
+import {pgIdentifier, readLastopFailed, readUniqueIds} from './table-data.js'
 import {pendingFromRuns, readLogHealth, readRuns} from './trigger-log.js'
 
 // Everything the audit reads from Postgres, for one Connect schema. The caller runs it inside a
@@ -12,14 +12,22 @@ export const CONNECT_SYSTEM_TABLES = ['_trigger_log', '_trigger_log_archive', '_
 const LOG_COLUMNS_NEEDED = ['id', 'state', 'action', 'table_name', 'created_at']
 
 export async function collectPostgres(db: Queryable, schema: string, connection: ConnectionFacts | null): Promise<PostgresFacts> {
+  // JIT never pays for these queries: each is cheap per row, and past jit_optimize_above_cost
+  // (the pass over a log of some 2 million rows gets there) compiling alone takes seconds. The
+  // setting is local: it lasts until the caller's transaction ends, and outside one does nothing.
+  await db.query("SELECT set_config('jit', 'off', true)")
   const settings = await readSettings(db, schema)
   const relations = await readRelations(db, schema)
-  const mappedTables = connection?.mappings.map(m => m.table) ?? relations.filter(r => r.triggers.some(t => /^hc_.*_logtrigger$/.test(t.name))).map(r => r.name)
+  // without a connection, a mapped table is one with an sfid column and Connect's triggers; their
+  // names are matched by prefix only, as `hc_<t>_logtrigger` loses its suffix when <t> is long
+  const connectTrigger = (t: RelationFacts['triggers'][number]) => t.name.startsWith('hc_') && t.functionSchema === schema && t.functionName.startsWith('hc_')
+  const mappedTables = connection?.mappings.map(m => m.table)
+    ?? relations.filter(r => r.kind === 'r' && r.columns.some(c => c.name === 'sfid') && r.triggers.some(t => connectTrigger(t))).map(r => r.name)
   const [functions, foreignKeys, idDependents, idLikeColumns] = [
     await readFunctions(db, schema),
     await readForeignKeys(db, schema),
     await readIdDependents(db, schema),
-    await readIdLikeColumns(db, schema, mappedTables),
+    await readIdLikeColumns(db, schema, mappedTables.map(t => pgIdentifier(t))),
   ]
 
   const table = (name: string) => relations.find(r => r.name === name && r.kind === 'r')

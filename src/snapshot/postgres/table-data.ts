@@ -10,15 +10,31 @@ export interface UniqueIdTarget {
   column: string
 }
 
+/**
+ * The name Postgres keeps for an identifier: at most 63 bytes, cut at a character boundary. The
+ * Connect API names tables and columns after objects and fields, in full; the catalog has the cut.
+ */
+export function pgIdentifier(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= 63) return name
+  let kept = ''
+  for (const char of name) {
+    if (Buffer.byteLength(kept + char, 'utf8') > 63) break
+    kept += char
+  }
+
+  return kept
+}
+
+/** Facts keep the names the targets were given in (the mapping's); the catalog is read under the names Postgres kept. */
 export async function readUniqueIds(db: Queryable, schema: string, targets: UniqueIdTarget[], relations: RelationFacts[]): Promise<UniqueIdFacts[]> {
   const present = targets.filter(t => columnOf(relations, t.table, t.column))
   const missing = targets.filter(t => !columnOf(relations, t.table, t.column))
   const facts: UniqueIdFacts[] = missing.map(t => ({column: t.column, default: null, duplicates: 0, exists: false, nulls: 0, rows: 0, table: t.table}))
   if (present.length > 0) {
     const parts = present.map(
-      (t, i) => `SELECT ${i} AS i, count(*) AS rows, count(*) FILTER (WHERE ${quoteIdent(t.column)} IS NULL) AS nulls,
-                        count(${quoteIdent(t.column)}) - count(DISTINCT ${quoteIdent(t.column)}) AS duplicates
-                   FROM ${qualified(schema, t.table)}`,
+      (t, i) => `SELECT ${i} AS i, count(*) AS rows, count(*) FILTER (WHERE ${quoteIdent(pgIdentifier(t.column))} IS NULL) AS nulls,
+                        count(${quoteIdent(pgIdentifier(t.column))}) - count(DISTINCT ${quoteIdent(pgIdentifier(t.column))}) AS duplicates
+                   FROM ${qualified(schema, pgIdentifier(t.table))}`,
     )
     const {rows} = await db.query<{duplicates: string; i: number; nulls: string; rows: string}>(parts.join('\nUNION ALL\n'))
     for (const row of rows) {
@@ -38,19 +54,20 @@ export async function readUniqueIds(db: Queryable, schema: string, targets: Uniq
   return facts.sort((a, b) => a.table.localeCompare(b.table))
 }
 
-/** Rows Connect marked FAILED in `_hc_lastop`, per mapped table that has Connect's status columns. */
+/** Rows Connect marked FAILED in `_hc_lastop`, per mapped table (named as given) that has Connect's status columns. */
 export async function readLastopFailed(db: Queryable, schema: string, tables: string[], relations: RelationFacts[]): Promise<Array<{count: number; samples: string[]; table: string}>> {
   const withColumns = tables.filter(t => columnOf(relations, t, '_hc_lastop') && columnOf(relations, t, '_hc_err'))
   if (withColumns.length === 0) return []
   const parts = withColumns.map(
     t => `SELECT ${quoteLiteral(t)}::text AS table, count(*) AS n,
                  (array_agg(DISTINCT left(coalesce(_hc_err, '(no detail)'), 300)))[1:3] AS samples
-            FROM ${qualified(schema, t)} WHERE _hc_lastop = 'FAILED'`,
+            FROM ${qualified(schema, pgIdentifier(t))} WHERE _hc_lastop = 'FAILED'`,
   )
   const {rows} = await db.query<{n: string; samples: null | string[]; table: string}>(parts.join('\nUNION ALL\n'))
   return rows.filter(row => Number(row.n) > 0).map(row => ({count: Number(row.n), samples: row.samples ?? [], table: row.table}))
 }
 
 function columnOf(relations: RelationFacts[], table: string, column: string) {
-  return relations.find(r => r.name === table && (r.kind === 'r' || r.kind === 'p'))?.columns.find(c => c.name === column)
+  const [relation, name] = [pgIdentifier(table), pgIdentifier(column)]
+  return relations.find(r => r.name === relation && (r.kind === 'r' || r.kind === 'p'))?.columns.find(c => c.name === name)
 }
