@@ -5,7 +5,7 @@ import {validatePostgresUrl} from '../../src/sandbox/postgres/server.js'
 import {createTestDatabase} from '../helpers/postgres.js'
 
 describe('sandbox postgres server', () => {
-  it('creates an isolated database that accepts connections and drops it again @embedded', async () => {
+  it('creates an isolated database that accepts connections and drops it again', async () => {
     const db = await createTestDatabase('server')
     const client = new pg.Client({connectionString: db.url})
     await client.connect()
