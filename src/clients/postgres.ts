@@ -177,6 +177,10 @@ class Session implements PgSession {
       throw mapPostgresError(error, this.info, 'connect')
     }
 
+    // a checked-out client whose connection dies emits 'error' as well as failing its queries;
+    // the pool only listens on idle clients, so without this Node crashes on an unhandled event
+    const ignoreError = () => {}
+    client.on('error', ignoreError)
     const tx: PgQueryable = {
       query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
         try {
@@ -197,6 +201,8 @@ class Session implements PgSession {
       throw error
     } finally {
       // a connection that could not roll back is discarded rather than reused mid-transaction
+      // a discarded client keeps the listener: ending a dead connection can still emit
+      if (!broken) client.off('error', ignoreError)
       client.release(broken)
     }
   }
