@@ -402,12 +402,12 @@ describe('connect:audit on files alone', function () {
     await work?.remove()
   })
 
-  it('--only HC999 is a usage error: exit 2 naming the rule @embedded', async () => {
+  it('--only HC999 is a usage error: exit 2 naming the rule', async () => {
     const run = await runAudit(['--config-file', FIXTURE_EXPORT, '--only', 'HC999', '--json'], {cwd: work.path, env: bare})
     expectCleanFailure(run, 2, /unknown rule "HC999"/, [process.env.HEROKU_API_KEY ?? ''])
   })
 
-  it('--config-file with a database and no Salesforce: Postgres rules run on a real server @embedded', async () => {
+  it('--config-file with a database and no Salesforce: Postgres rules run on a real server', async () => {
     const database = await createTestDatabase('audit_offline')
     try {
       const run = await runAudit(['--config-file', FIXTURE_EXPORT, '--database-url', database.url, '--json'], {cwd: work.path, env: bare})
