@@ -16,3 +16,26 @@ export function quoteLiteral(value: string): string {
   if (value.includes('\0')) throw new Error('literals cannot contain NUL bytes')
   return `'${value.replaceAll("'", "''")}'`
 }
+
+/** Postgres keeps at most this many bytes of an identifier (NAMEDATALEN - 1). */
+export const MAX_IDENTIFIER_BYTES = 63
+
+/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character. */
+export function clipBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text
+  let out = ''
+  let used = 0
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8')
+    if (used + size > maxBytes) break
+    out += char
+    used += size
+  }
+
+  return out
+}
+
+/** What Postgres makes of an identifier: the Connect API names tables in full, the catalog has the cut. */
+export function truncateIdentifier(name: string): string {
+  return clipBytes(name, MAX_IDENTIFIER_BYTES)
+}

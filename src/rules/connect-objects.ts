@@ -1,3 +1,4 @@
+import {MAX_IDENTIFIER_BYTES, truncateIdentifier} from '../sql.js'
 import type {ColumnFacts, FunctionFacts, IndexFacts, RelationFacts, Snapshot, TriggerFacts} from '../snapshot/types.js'
 
 // Which objects in the Connect schema did Heroku Connect create? (reference/heroku-connect-db.md
@@ -12,7 +13,6 @@ import type {ColumnFacts, FunctionFacts, IndexFacts, RelationFacts, Snapshot, Tr
 // checked by their columns, so a user index that merely looks like `hc_idx_…` is still the user's.
 // The documented layout of `_trigger_log` / `_trigger_log_archive` lives here too (HC075).
 
-export const MAX_IDENTIFIER_BYTES = 63
 
 /** Connect's own tables, in every Connect schema. */
 export const SYSTEM_TABLES = ['_trigger_log', '_trigger_log_archive', '_hcmeta', '_sf_event_log'] as const
@@ -32,18 +32,6 @@ const SYSTEM_INDEX_PREFIXES: Record<string, string[]> = {
 }
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
-
-/** What Postgres keeps of an identifier: at most 63 bytes, never splitting a character. */
-export function truncateIdentifier(name: string): string {
-  if (bytes(name) <= MAX_IDENTIFIER_BYTES) return name
-  let out = ''
-  for (const char of name) {
-    if (bytes(out + char) > MAX_IDENTIFIER_BYTES) break
-    out += char
-  }
-
-  return out
-}
 
 /** A name template: literal pieces are kept whole, `{part}` pieces may be shortened. */
 export type NamePiece = string | {part: string}

@@ -1,6 +1,7 @@
 import {
-  appFlag, connectObjectsOf, layoutDifferences, layoutRepair, mappedTableNames, mappingOf, TRIGGER_LOG_LAYOUT, truncateIdentifier,
+  appFlag, connectObjectsOf, layoutDifferences, layoutRepair, mappedTableNames, mappingOf, TRIGGER_LOG_LAYOUT,
 } from './connect-objects.js'
+import {truncateIdentifier} from '../sql.js'
 import type {Rule, RuleHit} from './types.js'
 
 const REQUIRED = ['_hcmeta', '_trigger_log', '_trigger_log_archive']

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
 
 import {
-  ConnectObjects, looksLikeMappedTable, mappedTableNames, matchesConnectName, sqlIdent, sqlName, truncateIdentifier,
+  ConnectObjects, looksLikeMappedTable, mappedTableNames, matchesConnectName, sqlIdent, sqlName,
 } from '../../src/rules/connect-objects.js'
+import {truncateIdentifier} from '../../src/sql.js'
 import type {IndexFacts, RelationFacts, TriggerFacts} from '../../src/snapshot/types.js'
 import {column, healthySnapshot, mappedTable, withoutSource} from './fixtures.js'
 

@@ -5,29 +5,11 @@
 // otherwise shorten the variable parts instead, keeping the distinguishing suffix, the way
 // Postgres names its own objects (makeObjectName / ChooseRelationName), then number if needed.
 
-export const MAX_IDENTIFIER_BYTES = 63
+import {clipBytes, MAX_IDENTIFIER_BYTES, truncateIdentifier} from '../../sql.js'
+
+export {clipBytes, MAX_IDENTIFIER_BYTES, truncateIdentifier} from '../../sql.js'
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
-
-/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character. */
-export function clipBytes(text: string, maxBytes: number): string {
-  if (bytes(text) <= maxBytes) return text
-  let out = ''
-  let used = 0
-  for (const char of text) {
-    const size = bytes(char)
-    if (used + size > maxBytes) break
-    out += char
-    used += size
-  }
-
-  return out
-}
-
-/** What Postgres makes of an identifier longer than 63 bytes. */
-export function truncateIdentifier(name: string): string {
-  return clipBytes(name, MAX_IDENTIFIER_BYTES)
-}
 
 /** A name template: literal strings are kept whole, `{part}` pieces may be shortened. */
 export type NamePiece = string | {part: string}

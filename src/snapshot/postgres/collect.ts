@@ -1,7 +1,8 @@
 import type {ConnectionFacts, PostgresFacts, RelationFacts} from '../types.js'
 import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readSettings} from './catalog.js'
 import type {Queryable} from './queryable.js'
-import {pgIdentifier, readLastopFailed, readUniqueIds} from './table-data.js'
+import {truncateIdentifier} from '../../sql.js'
+import {readLastopFailed, readUniqueIds} from './table-data.js'
 import {pendingFromRuns, readLogHealth, readRuns} from './trigger-log.js'
 
 // Everything the audit reads from Postgres, for one Connect schema. The caller runs it inside a
@@ -27,7 +28,7 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     await readFunctions(db, schema),
     await readForeignKeys(db, schema),
     await readIdDependents(db, schema),
-    await readIdLikeColumns(db, schema, mappedTables.map(t => pgIdentifier(t))),
+    await readIdLikeColumns(db, schema, mappedTables.map(t => truncateIdentifier(t))),
   ]
 
   const table = (name: string) => relations.find(r => r.name === name && r.kind === 'r')

@@ -1,4 +1,4 @@
-import {qualified, quoteIdent, quoteLiteral} from '../../sql.js'
+import {qualified, quoteIdent, quoteLiteral, truncateIdentifier} from '../../sql.js'
 import type {RelationFacts, UniqueIdFacts} from '../types.js'
 import type {Queryable} from './queryable.js'
 
@@ -10,20 +10,6 @@ export interface UniqueIdTarget {
   column: string
 }
 
-/**
- * The name Postgres keeps for an identifier: at most 63 bytes, cut at a character boundary. The
- * Connect API names tables and columns after objects and fields, in full; the catalog has the cut.
- */
-export function pgIdentifier(name: string): string {
-  if (Buffer.byteLength(name, 'utf8') <= 63) return name
-  let kept = ''
-  for (const char of name) {
-    if (Buffer.byteLength(kept + char, 'utf8') > 63) break
-    kept += char
-  }
-
-  return kept
-}
 
 /** Facts keep the names the targets were given in (the mapping's); the catalog is read under the names Postgres kept. */
 export async function readUniqueIds(db: Queryable, schema: string, targets: UniqueIdTarget[], relations: RelationFacts[]): Promise<UniqueIdFacts[]> {
@@ -32,9 +18,9 @@ export async function readUniqueIds(db: Queryable, schema: string, targets: Uniq
   const facts: UniqueIdFacts[] = missing.map(t => ({column: t.column, default: null, duplicates: 0, exists: false, nulls: 0, rows: 0, table: t.table}))
   if (present.length > 0) {
     const parts = present.map(
-      (t, i) => `SELECT ${i} AS i, count(*) AS rows, count(*) FILTER (WHERE ${quoteIdent(pgIdentifier(t.column))} IS NULL) AS nulls,
-                        count(${quoteIdent(pgIdentifier(t.column))}) - count(DISTINCT ${quoteIdent(pgIdentifier(t.column))}) AS duplicates
-                   FROM ${qualified(schema, pgIdentifier(t.table))}`,
+      (t, i) => `SELECT ${i} AS i, count(*) AS rows, count(*) FILTER (WHERE ${quoteIdent(truncateIdentifier(t.column))} IS NULL) AS nulls,
+                        count(${quoteIdent(truncateIdentifier(t.column))}) - count(DISTINCT ${quoteIdent(truncateIdentifier(t.column))}) AS duplicates
+                   FROM ${qualified(schema, truncateIdentifier(t.table))}`,
     )
     const {rows} = await db.query<{duplicates: string; i: number; nulls: string; rows: string}>(parts.join('\nUNION ALL\n'))
     for (const row of rows) {
@@ -61,13 +47,13 @@ export async function readLastopFailed(db: Queryable, schema: string, tables: st
   const parts = withColumns.map(
     t => `SELECT ${quoteLiteral(t)}::text AS table, count(*) AS n,
                  (array_agg(DISTINCT left(coalesce(_hc_err, '(no detail)'), 300)))[1:3] AS samples
-            FROM ${qualified(schema, pgIdentifier(t))} WHERE _hc_lastop = 'FAILED'`,
+            FROM ${qualified(schema, truncateIdentifier(t))} WHERE _hc_lastop = 'FAILED'`,
   )
   const {rows} = await db.query<{n: string; samples: null | string[]; table: string}>(parts.join('\nUNION ALL\n'))
   return rows.filter(row => Number(row.n) > 0).map(row => ({count: Number(row.n), samples: row.samples ?? [], table: row.table}))
 }
 
 function columnOf(relations: RelationFacts[], table: string, column: string) {
-  const [relation, name] = [pgIdentifier(table), pgIdentifier(column)]
+  const [relation, name] = [truncateIdentifier(table), truncateIdentifier(column)]
   return relations.find(r => r.name === relation && (r.kind === 'r' || r.kind === 'p'))?.columns.find(c => c.name === name)
 }
