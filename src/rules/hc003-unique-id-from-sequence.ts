@@ -17,7 +17,9 @@ function columnDefault(postgres: PostgresFacts, table: string, column: string): 
 
 /** Does the default draw from the serial sequence behind Connect's `<table>.id` (its name may be cut at 63 bytes)? */
 function usesConnectIdSequence(postgres: PostgresFacts, expr: string, table: string): boolean {
-  const name = expr.match(/nextval\('(?:[^'.]*\.)?"?([^'"]+)"?'/i)?.[1]
+  // currval(pg_get_serial_sequence('<table>', 'id')) copies the id the same insert just drew
+  if (/pg_get_serial_sequence\s*\([^)]*,\s*'id'(::text)?\s*\)/i.test(expr)) return true
+  const name = expr.match(/(?:nextval|currval)\('(?:[^'.]*\.)?"?([^'"]+)"?'/i)?.[1]
   return name === `${table}_id_seq` || postgres.relations.some(r => r.name === name && sequenceOwnedBy(r, postgres.schema, table, 'id'))
 }
 

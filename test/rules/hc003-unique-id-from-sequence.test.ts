@@ -28,6 +28,9 @@ describe('HC003 unique-id-from-sequence', () => {
       message: "unique identifier salesforce.contact.external_id__c is derived from Connect's id column ((id)::text): id is renumbered when the table is reloaded or the configuration imported into another database, so identifiers repeat",
     }])
     expect(withDefault("('C-'::text || (id)::text)")[0].message).to.contain(connectId)
+    // what Postgres shows for DEFAULT 'opp-' || currval(pg_get_serial_sequence('salesforce.opportunity', 'id'))
+    expect(withDefault("('opp-'::text || currval((pg_get_serial_sequence('\"salesforce\".opportunity'::text, 'id'::text))::regclass))")[0].message).to.contain(connectId)
+    expect(withDefault("(currval('salesforce.contact_id_seq'::regclass))::text")[0].message).to.contain(connectId)
   })
 
   it('recognises Connect\'s id sequence by its owner when Postgres shortened its name', () => {
