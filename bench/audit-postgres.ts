@@ -1,6 +1,6 @@
 import {connectPostgres, type PgSession} from '../src/clients/postgres.js'
 import {buildAppDatabase} from '../src/sandbox/postgres/build.js'
-import {createDatabase, dropDatabase, providePostgres, type PostgresServer} from '../src/sandbox/postgres/server.js'
+import {createDatabase, dropDatabase, dropRole, providePostgres, type PostgresServer} from '../src/sandbox/postgres/server.js'
 import type {AppSpec} from '../src/sandbox/model.js'
 import {loadScenario} from '../src/sandbox/scenarios/index.js'
 import {qualified, quoteIdent, quoteLiteral} from '../src/sql.js'
@@ -180,17 +180,6 @@ async function provideDatabase(
   }
 
   return {buildMs, built: true, url: url.toString()}
-}
-
-async function dropRole(adminUrl: string, role: string): Promise<void> {
-  const {default: pg} = await import('pg')
-  const client = new pg.Client({connectionString: adminUrl})
-  await client.connect()
-  try {
-    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`)
-  } finally {
-    await client.end()
-  }
 }
 
 /** What the Connect API would report for the app's connection: the mappings the collector reads. */

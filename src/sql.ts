@@ -17,16 +17,22 @@ export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`
 }
 
+/** UTF-8 length, the unit of Postgres's identifier limit. */
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+/** A name template: literal pieces are kept whole, `{part}` pieces may be shortened to fit 63 bytes. */
+export type NamePiece = string | {part: string}
+
 /** Postgres keeps at most this many bytes of an identifier (NAMEDATALEN - 1). */
 export const MAX_IDENTIFIER_BYTES = 63
 
 /** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character. */
 export function clipBytes(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text
+  if (utf8Bytes(text) <= maxBytes) return text
   let out = ''
   let used = 0
   for (const char of text) {
-    const size = Buffer.byteLength(char, 'utf8')
+    const size = utf8Bytes(char)
     if (used + size > maxBytes) break
     out += char
     used += size

@@ -1,4 +1,4 @@
-import {MAX_IDENTIFIER_BYTES, truncateIdentifier} from '../sql.js'
+import {type NamePiece, MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8Bytes as bytes} from '../sql.js'
 import type {ColumnFacts, FunctionFacts, IndexFacts, RelationFacts, Snapshot, TriggerFacts} from '../snapshot/types.js'
 
 // Which objects in the Connect schema did Heroku Connect create? (reference/heroku-connect-db.md
@@ -30,11 +30,6 @@ const SYSTEM_INDEX_PREFIXES: Record<string, string[]> = {
   _trigger_log: ['_trigger_log_idx_'],
   _trigger_log_archive: ['_trigger_log_archive_idx_'],
 }
-
-const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
-
-/** A name template: literal pieces are kept whole, `{part}` pieces may be shortened. */
-export type NamePiece = string | {part: string}
 
 /** Is `actual` the name Postgres ends up with for `pieces` (exact, cut at 63 bytes, or shortened)? */
 export function matchesConnectName(actual: string, pieces: NamePiece[]): boolean {

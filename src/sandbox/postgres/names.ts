@@ -5,14 +5,9 @@
 // otherwise shorten the variable parts instead, keeping the distinguishing suffix, the way
 // Postgres names its own objects (makeObjectName / ChooseRelationName), then number if needed.
 
-import {clipBytes, MAX_IDENTIFIER_BYTES, truncateIdentifier} from '../../sql.js'
+import {type NamePiece, clipBytes, MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8Bytes as bytes} from '../../sql.js'
 
 export {clipBytes, MAX_IDENTIFIER_BYTES, truncateIdentifier} from '../../sql.js'
-
-const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
-
-/** A name template: literal strings are kept whole, `{part}` pieces may be shortened. */
-export type NamePiece = string | {part: string}
 
 const render = (pieces: NamePiece[]): string => pieces.map((p) => (typeof p === 'string' ? p : p.part)).join('')
 
