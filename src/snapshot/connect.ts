@@ -13,6 +13,7 @@ export function connectionFacts(details: ConnectionDetails, validations: null | 
     name: details.name ?? details.resource_name ?? null,
     origin: 'api',
     schema: details.schema_name,
+    soapBatchSize: typeof details.soap_batch_size === 'number' ? details.soap_batch_size : null,
     state: details.state,
     validations: validations ? validationChecks(validations) : null,
   }

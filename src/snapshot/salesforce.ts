@@ -2,8 +2,9 @@ import type {SalesforceClient, SalesforceUserInfo} from '../clients/salesforce.j
 import type {ConnectionFacts, SalesforceFacts, SfFieldFacts, SfIntegrationUserFacts, SourceStatus} from './types.js'
 
 // Salesforce metadata for the audit in at most 3 + ceil(M/25) API calls for M mapped objects:
-// userinfo (1), describes through /composite (ceil(M/25)), and one /composite carrying the
-// integration-user and roll-up queries (1). The daily API budget comes from the Sforce-Limit-Info
+// userinfo (1), describes through /composite (ceil(M/25)), one /composite carrying the
+// integration-user and roll-up queries (1), and the API version list (GET /services/data, 1: it
+// needs no session and Salesforce may not count it, but the budget does). The daily API budget comes from the Sforce-Limit-Info
 // header of those same responses, so it costs nothing extra.
 
 const NO_CREDENTIALS: SourceStatus = {ok: false, provide: 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN', reason: 'no Salesforce credentials'}
@@ -25,9 +26,10 @@ export async function readSalesforce(input: {connection: ConnectionFacts | null;
 
 export async function collectSalesforce(client: SalesforceClient, connection: ConnectionFacts | null): Promise<SalesforceFacts> {
   const objects = [...new Set((connection?.mappings ?? []).map(m => m.object))]
-  const [info, describes] = await Promise.all([client.userInfo(), client.describeMany(objects)])
+  const [info, describes, newest] = await Promise.all([client.userInfo(), client.describeMany(objects), client.newestApiVersion().catch(() => null)])
   const facts: SalesforceFacts = {
     apiVersion: client.apiVersion,
+    newestApiVersion: newest,
     dailyApiRequests: null,
     fieldDataTypes: {},
     gaps: [],

@@ -35,6 +35,8 @@ export interface ConnectionFacts {
   features: Record<string, boolean>
   logDrain: boolean | null
   mappings: MappingFacts[]
+  /** records per SOAP write call (the connection's soap_batch_size); null when the configuration does not say */
+  soapBatchSize?: null | number
   /** Connect's own diagnose result (HC080); null when it could not be run */
   validations: null | ValidationCheck[]
 }
@@ -200,6 +202,8 @@ export interface SfObjectFacts {
 
 export interface SalesforceFacts {
   apiVersion: string
+  /** the newest API version the org offers (GET /services/data): the target when raising the connection's */
+  newestApiVersion?: null | string
   /** by object API name; an object the integration user cannot describe has an error instead */
   objects: Record<string, {error: string} | SfObjectFacts>
   /** FieldDefinition.DataType by object and field, to confirm roll-up summaries */

@@ -131,7 +131,7 @@ export async function connectionBody(ctx: ConnectContext, conn: ConnectionRuntim
       ? {api_version: conn.apiVersion, domain: null, environment: 'production', organization_id: ctx.org.spec.organizationId, username: integrationUser?.username}
       : null,
     sf_instance: ctx.org.spec.instanceName,
-    soap_batch_size: 200,
+    soap_batch_size: conn.spec.soapBatchSize ?? 200,
     state,
     tags: [],
     team_name: null,
