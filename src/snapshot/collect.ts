@@ -82,7 +82,10 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
   return snapshot
 }
 
-async function readLiveConnection(heroku: APIClient, app: string, resource: string | undefined, report: (detail: string) => void): Promise<{connection: ConnectionFacts; databaseUrl?: string}> {
+/** The app's connection through the Connect API, and the database URL its db_key names; Connect's validations unless told not to. */
+export async function readLiveConnection(
+  heroku: APIClient, app: string, resource: string | undefined, report: (detail: string) => void, options: {validations?: boolean} = {},
+): Promise<{connection: ConnectionFacts; databaseUrl?: string}> {
   const [{ConnectApi}, {getApp, getConfigVars}, {connectionFacts}] = await Promise.all([
     import('../clients/connect-api.js'),
     import('../clients/heroku-platform.js'),
@@ -91,10 +94,11 @@ async function readLiveConnection(heroku: APIClient, app: string, resource: stri
   await getApp(heroku, app)
   const api = await ConnectApi.fromHeroku(heroku)
   const details = await api.findConnection(app, {resource})
-  report(`connection ${details.name ?? details.id}: ${details.state}, ${details.mappings?.length ?? 0} mappings; running Connect's validations`)
+  const validate = options.validations !== false
+  report(`connection ${details.name ?? details.id}: ${details.state}, ${details.mappings?.length ?? 0} mappings${validate ? '; running Connect\'s validations' : ''}`)
   const [validations, configVars] = await Promise.all([
     // Connect's own diagnose is one input among many: a failure skips HC080, not the audit
-    api.runValidations(details, {onPending: polls => report(`waiting for Connect's validations (${polls})`)}).catch(() => null),
+    validate ? api.runValidations(details, {onPending: polls => report(`waiting for Connect's validations (${polls})`)}).catch(() => null) : null,
     getConfigVars(heroku, app).catch(() => ({}) as Record<string, string>),
   ])
   return {connection: connectionFacts(details, validations), databaseUrl: configVars[details.db_key]}
