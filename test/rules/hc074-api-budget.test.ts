@@ -23,7 +23,7 @@ describe('HC074 api-budget', () => {
     snapshot.salesforce!.dailyApiRequests = {max: 15_000, remaining: 100}
     expect(runRules([hc074], snapshot).findings).to.deep.equal([{
       field: null,
-      fix: 'heroku connect:export -a acme-crm, raise sf_polling_seconds (with sf_notify_enabled for Accelerated Polling) or drop unused mappings in the file, then heroku connect:import FILE -a acme-crm',
+      fix: 'heroku connect:write-mode -a acme-crm shows what the backlog costs and how to make it cheaper; heroku connect:export -a acme-crm, raise sf_polling_seconds (with sf_notify_enabled for Accelerated Polling) or drop unused mappings in the file, then heroku connect:import FILE -a acme-crm',
       message: 'Connect spends about 2,880 API calls a day polling 4 mappings every 2 minutes (already part of today\'s usage), and needs 120 more for the backlog; the org has 100 of 15,000 left today',
       object: null,
       practice: 8,
