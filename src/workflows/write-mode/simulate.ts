@@ -52,9 +52,7 @@ export function parseJsonPlan(text: string, file: string): PlannedWrite[] {
     json = JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
-    const position = /position (\d+)/.exec(message)
-    const line = position ? lineAt(text, Number(position[1])) : 1
-    fail(file, line, `not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`)
+    fail(file, errorLine(text, message), `not valid JSON (${message.split(/,|\n| in JSON/)[0]})`)
   }
 
   if (!Array.isArray(json)) fail(file, 1, 'must be a JSON array of {object, operation, count}')
@@ -109,6 +107,18 @@ function fail(file: string, line: number, problem: string): never {
 
 function lineAt(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length
+}
+
+/** Where JSON.parse stopped: its "position N", or the excerpt it quotes (Node 20 gives one or the other). */
+function errorLine(text: string, message: string): number {
+  const position = /position (\d+)/.exec(message)
+  if (position) return lineAt(text, Number(position[1]))
+  const excerpt = /"(?:\.\.\.)?([\s\S]*?)(?:\.\.\.)?" is not valid JSON/.exec(message)?.[1]
+  const at = excerpt ? text.indexOf(excerpt) : -1
+  if (at < 0) return 1
+  const token = /Unexpected token '(.)'/.exec(message)?.[1]
+  const inside = token ? excerpt!.indexOf(token) : 0
+  return lineAt(text, at + Math.max(0, inside))
 }
 
 /** The line each element of a top-level JSON array starts on. */
