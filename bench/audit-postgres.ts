@@ -22,7 +22,7 @@ const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
 const AUDIT_TARGET = 6
 const RUNS_TARGET = 4
 /** bump when the scenario or the builder changes what the database holds */
-const LAYOUT_VERSION = 1
+export const LAYOUT_VERSION = 1
 const READY = (key: string) => `hcg-bench ready ${key}`
 
 export interface AuditPostgresBenchOptions {
@@ -121,7 +121,7 @@ function planShape(lines: string[]): string {
 }
 
 /** TEST_DATABASE_URL, else the machine's Postgres, else an embedded one started for this run. */
-async function benchServer(log: (line: string) => void): Promise<PostgresServer> {
+export async function benchServer(log: (line: string) => void): Promise<PostgresServer> {
   const url = process.env.TEST_DATABASE_URL ?? MACHINE_POSTGRES
   if (await reachable(url)) return providePostgres({databaseUrl: url})
   log(`no Postgres at ${new URL(url).host}; starting an embedded one`)
@@ -142,7 +142,7 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 /** The database named `name`, reused when a previous run finished building it, else (re)built now. */
-async function provideDatabase(
+export async function provideDatabase(
   adminUrl: string, name: string, key: string, build: (url: string) => Promise<void>, log: (line: string) => void,
 ): Promise<{built: boolean; buildMs: number; url: string}> {
   const {default: pg} = await import('pg')
@@ -183,7 +183,7 @@ async function provideDatabase(
 }
 
 /** What the Connect API would report for the app's connection: the mappings the collector reads. */
-function connectionFactsOf(app: AppSpec): ConnectionFacts {
+export function connectionFactsOf(app: AppSpec): ConnectionFacts {
   const {connection} = app
   return {
     apiVersion: connection.apiVersion,
