@@ -9,6 +9,7 @@ import type {ObjectReport, WriteModeReport} from '../workflows/write-mode/report
 // go to `log`; tables are printed by hux, in between, as they come.
 
 const n = (value: number): string => value.toLocaleString('en-US')
+const callsN = (k: number): string => `${n(k)} ${k === 1 ? 'call' : 'calls'}`
 const calls = (t: WriteTotals): string => `${n(t.apiCalls)} ${t.apiCalls === 1 ? 'call' : 'calls'} (${n(t.soapCalls)} SOAP, ${n(t.bulkJobs)} Bulk ${t.bulkJobs === 1 ? 'job' : 'jobs'} of ${n(t.bulkBatches)} ${t.bulkBatches === 1 ? 'batch' : 'batches'})`
 
 type Out = Array<string | {columns: Record<string, {header: string}>; rows: Array<Record<string, unknown>>}>
@@ -32,12 +33,13 @@ function writeModeBlocks(report: WriteModeReport): Out {
   for (const line of report.assumptions) out.push(`  unknown: ${line}`)
   out.push('')
 
-  out.push(`Total: ${n(report.totals.records)} changes, ${calls(report.totals)}`)
+  const every = report.objects.length === 1 && report.totals.records !== report.objects[0].totals.records ? ' (every object)' : ''
+  out.push(`Total${every}: ${n(report.totals.records)} changes, ${calls(report.totals)}`)
   for (const o of report.outcomes ?? []) out.push(`  if ${o.label}: ${calls(o.totals)}`)
   if (report.totals.unsent > 0) out.push(`  ${n(report.totals.unsent)} pending changes are on tables no read-write mapping covers: Connect never sends them`)
   const a = report.allowance
   if (a.skipped === undefined) {
-    out.push(`  daily API allowance: ${n(a.remaining)} of ${n(a.max)} left today; the backlog takes ${percent(a.shareOfRemaining)} of what is left (${percent(a.shareOfMax)} of the day's).`,
+    out.push(`  daily API allowance: ${n(a.remaining)} of ${n(a.max)} left today; these writes take ${percent(a.shareOfRemaining)} of what is left (${percent(a.shareOfMax)} of the day's).`,
       `  Connect's own polling, about ${n(a.connectPolling)} calls a day, is already counted in what is used and is not added again${a.exceeds ? '. The backlog does NOT fit in what is left today' : ''}`)
   } else {
     out.push(`  daily API allowance: skipped, ${a.skipped}`)
@@ -78,11 +80,11 @@ function renderObject(o: ObjectReport & {merged?: boolean}): Out {
     out.push('  what to change, each on top of the one before:')
     for (const c of o.changes) {
       const effect = c.saves >= 0 ? `saves ${n(c.saves)}` : `costs ${n(-c.saves)} more until the next change`
-      out.push(`  - ${c.change}: ${n(c.callsAfter)} calls, ${effect}. ${c.how}`)
+      out.push(`  - ${c.change}: ${callsN(c.callsAfter)}, ${effect}. ${c.how}`)
     }
     if (o.packing) {
       const p = o.packing
-      out.push(`  - pack records into a Long Text Area (practice 4): the pending changes average ${n(p.averageChars)} characters (over ${n(p.sampledRows)} rows), so ${n(p.recordsPerField)} fit one 131,072-character field; ${n(p.callsAfter)} calls, saves ${n(p.saves)}. It needs a Salesforce trigger that unpacks them.`)
+      out.push(`  - pack records into a Long Text Area (practice 4): the pending changes average ${n(p.averageChars)} characters (over ${n(p.sampledRows)} rows), so ${n(p.recordsPerField)} fit one 131,072-character field; ${callsN(p.callsAfter)}, saves ${n(p.saves)}. It needs a Salesforce trigger that unpacks them.`)
     }
   }
 

@@ -107,7 +107,7 @@ export async function readLogHealth(db: Queryable, schema: string, hasSfMessage:
 }
 
 /** Pending rows sampled per table for their average size: enough for a steady mean, and an index range read each. */
-export const SIZE_SAMPLE_ROWS = 10_000
+export const SIZE_SAMPLE_ROWS = 1000
 
 export interface PendingSize {
   table: string

@@ -1,7 +1,7 @@
 import {allowanceUse, type AllowanceUse, type DailyApiRequests} from '../../analysis/api-allowance.js'
 import {apiVersionFix, BULK_DISABLED_FIX, ORDERED_WRITES_FIX, uniqueIdSteps} from '../../analysis/write-fixes.js'
 import {
-  BULK_MIN_RUN, type BulkBlocker, predictWrites, type WriteAlgorithm, type RunPrediction, soapCalls, totalsOf, type WritePrediction, type WriteSettings, type WriteTotals,
+  BULK_MIN_RUN, type BulkBlocker, predictWrites, type WriteAlgorithm, type RunPrediction, soapCalls, totalsOf, type WritePrediction, type WriteTotals,
 } from '../../analysis/write-prediction.js'
 import type {ConnectionFacts, LogRunFacts} from '../../snapshot/types.js'
 
@@ -248,6 +248,8 @@ function changesFor(table: string, mapping: Mapping, calls: number, objectRuns: 
     runs = step.runs?.(runs) ?? runs
     current = predictWrites(runs, settings).runs.filter(r => tableKey(r.table) === table)
     const after = totalsOf(current).apiCalls
+    // rewriting the app's write pattern is only worth listing where it pays
+    if (step.runs && after >= before) continue
     changes.push({callsAfter: after, change: step.change, how: step.how(app, mapping), saves: before - after})
     before = after
   }
