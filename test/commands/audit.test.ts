@@ -428,10 +428,14 @@ describe('connect:audit on files alone', function () {
   })
 
   it('--config-file alone: exit code from the findings; database and Salesforce rules skipped with reasons and how to provide them', async () => {
+    // the same export on API version 38: HC031 warns, and HC001's error is skipped
+    const old = join(work.path, 'api-38.json')
+    const fixture = JSON.parse(await readFile(FIXTURE_EXPORT, 'utf8')) as {connection: Record<string, unknown>}
+    await writeFile(old, JSON.stringify({...fixture, connection: {...fixture.connection, api_version: '38.0'}}))
     const [json1, table, withoutErrors] = await Promise.all([
       runAudit(['--config-file', FIXTURE_EXPORT, '--json'], {cwd: work.path, env: bare}),
       runAudit(['--config-file', FIXTURE_EXPORT], {cwd: work.path, env: bare}),
-      runAudit(['--config-file', FIXTURE_EXPORT, '--json', '--skip', 'HC001'], {cwd: work.path, env: bare}),
+      runAudit(['--config-file', old, '--json', '--skip', 'HC001'], {cwd: work.path, env: bare}),
     ])
     expect(json1.code, show(json1)).to.equal(1)
     const json = parseJson(json1)

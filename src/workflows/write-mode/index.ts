@@ -79,7 +79,7 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
       {
         async run(report) {
           if (!wantsBacklog) return report('skipped: --simulate without --with-backlog')
-          const backlog = await readBacklog(url!, request.schema ?? conn.schema)
+          const backlog = await readBacklog(url!, request.schema ?? conn.schema, conn.mappings.map(m => m.table))
           runs = backlog.runs
           sizes = backlog.sizes
           report(`${runs.length.toLocaleString('en-US')} contiguous runs pending`)
@@ -111,18 +111,24 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
   })
 }
 
-async function readBacklog(url: string, schema: string): Promise<{runs: LogRunFacts[]; sizes: PendingSize[]}> {
+/**
+ * Run detection and the size sample at once, on two sessions: the sample (an index range read per
+ * mapped table) then costs nothing beside the single pass over the pending rows.
+ */
+async function readBacklog(url: string, schema: string, tables: string[]): Promise<{runs: LogRunFacts[]; sizes: PendingSize[]}> {
   const [{connectPostgres}, {readPendingSizes, readRuns}] = await Promise.all([import('../../clients/postgres.js'), import('../../snapshot/postgres/trigger-log.js')])
-  const session = await connectPostgres(url, {applicationName: 'heroku-connect-guard write-mode'})
+  const sessions = await Promise.all([1, 2].map(() => connectPostgres(url, {applicationName: 'heroku-connect-guard write-mode'})))
   try {
-    return await session.readOnly(async tx => {
-      const exists = await tx.query<{found: boolean}>('SELECT to_regclass($1) IS NOT NULL AS found', [`${quoteIdent(schema)}._trigger_log`])
-      if (!exists.rows[0].found) throw new UsageError(`no _trigger_log in schema ${schema}`, 'pass --schema, or --database-url of the database the connection writes to')
-      const runs = await readRuns(tx, schema)
-      return {runs, sizes: await readPendingSizes(tx, schema, [...new Set(runs.map(r => r.table))])}
-    })
+    const [main, side] = sessions
+    const exists = await main.query<{found: boolean}>('SELECT to_regclass($1) IS NOT NULL AS found', [`${quoteIdent(schema)}._trigger_log`])
+    if (!exists.rows[0].found) throw new UsageError(`no _trigger_log in schema ${schema}`, 'pass --schema, or --database-url of the database the connection writes to')
+    const [runs, sizes] = await Promise.all([
+      main.readOnly(tx => readRuns(tx, schema)),
+      side.readOnly(tx => readPendingSizes(tx, schema, tables)),
+    ])
+    return {runs, sizes}
   } finally {
-    await session.close().catch(() => {})
+    await Promise.all(sessions.map(session => session.close().catch(() => {})))
   }
 }
 

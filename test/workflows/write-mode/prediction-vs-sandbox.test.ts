@@ -91,6 +91,7 @@ describe('write-mode prediction against the sandbox\'s Salesforce call counter',
     const live = conn()
     live.apiVersion = '62.0'
     live.features.poll_db_no_merge = true
+    live.spec.soapBatchSize = undefined
     for (const m of live.mappings) m.config.upsert_field = m.config.access === 'read_write' ? 'External_Id__c' : undefined
   })
 
@@ -109,38 +110,45 @@ describe('write-mode prediction against the sandbox\'s Salesforce call counter',
     expect([summary.soapCalls, summary.bulkJobs]).to.deep.equal([prediction.totals.soapCalls, prediction.totals.bulkJobs])
   })
 
-  it('API version 38: the same backlog goes SOAP, call for call', async () => {
+  it('API version 38: runs of 2,000 go SOAP too, call for call', async () => {
     conn().apiVersion = '38.0'
-    await mixedBacklog()
+    await insert('contact', 2000)
+    await insert('account', 300)
     const {counted, prediction} = await predictAndDrain()
-    expect(prediction.runs.every(r => r.via === 'soap')).to.equal(true)
-    expect(counted).to.equal(10 + 10 + 2 + 10 + 3)
+    expect(prediction.runs.map(r => [r.table, r.via, r.apiCalls])).to.deep.equal([['contact', 'soap', 10], ['account', 'soap', 2]])
+    expect(counted).to.equal(12)
     expect(prediction.totals.apiCalls).to.equal(counted)
   })
 
   it('Merged Writes regroups by table and action and never uses Bulk', async () => {
     conn().features.poll_db_no_merge = false
-    await mixedBacklog()
+    await insert('contact', 2000)
+    await insert('account', 300)
+    await insert('contact', 1000)
     const {counted, prediction} = await predictAndDrain()
-    // contact INSERT 4,000 → 20, contact UPDATE 1,999 → 10, account INSERT 300 → 2, account UPDATE 401 → 3
-    expect(prediction.runs.map(r => [r.table, r.action, r.count, r.apiCalls])).to.deep.equal([
-      ['contact', 'INSERT', 4000, 20], ['contact', 'UPDATE', 1999, 10], ['account', 'INSERT', 300, 2], ['account', 'UPDATE', 401, 3],
-    ])
-    expect(counted).to.equal(35)
+    // contact INSERT 3,000 → 15, account INSERT 300 → 2
+    expect(prediction.runs.map(r => [r.table, r.action, r.count, r.apiCalls])).to.deep.equal([['contact', 'INSERT', 3000, 15], ['account', 'INSERT', 300, 2]])
+    expect(counted).to.equal(17)
     expect(prediction.totals.apiCalls).to.equal(counted)
   })
 
-  it('without a unique identifier on Contact, its 2,000-runs go SOAP and Account\'s stay as they were', async () => {
+  it('without a unique identifier on Contact, its 2,000-run goes SOAP and Account\'s stays Bulk', async () => {
     conn().mappings.find(m => m.object === 'Contact')!.config.upsert_field = undefined
     await insert('contact', 2000)
     await insert('account', 2000)
-    await update('contact', 1999)
-    await insert('account', 5001)
     const {counted, prediction} = await predictAndDrain()
-    expect(prediction.runs.map(r => [r.table, r.via, r.apiCalls])).to.deep.equal([
-      ['contact', 'soap', 10], ['account', 'bulk', 4], ['contact', 'soap', 10], ['account', 'bulk', 5],
-    ])
-    expect(counted).to.equal(29)
+    expect(prediction.runs.map(r => [r.table, r.via, r.apiCalls])).to.deep.equal([['contact', 'soap', 10], ['account', 'bulk', 4]])
+    expect(counted).to.equal(14)
+    expect(prediction.totals.apiCalls).to.equal(counted)
+  })
+
+  it('sends SOAP batches of the connection\'s soap_batch_size', async () => {
+    conn().spec.soapBatchSize = 50
+    await update('contact', 120)
+    await insert('account', 30)
+    const {counted, prediction} = await predictAndDrain()
+    expect(prediction.runs.map(r => [r.table, r.via, r.apiCalls])).to.deep.equal([['contact', 'soap', 3], ['account', 'soap', 1]])
+    expect(counted).to.equal(4)
     expect(prediction.totals.apiCalls).to.equal(counted)
   })
 })
