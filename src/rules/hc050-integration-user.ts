@@ -1,7 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
-import {appFlag} from './connect-objects.js'
-import {findField, sameName} from './salesforce-fields.js'
+import {appFlag} from '../analysis/connect-objects.js'
+import {findField, sameName} from '../analysis/salesforce-fields.js'
 
 export const hc050: Rule = {
   check(snapshot) {

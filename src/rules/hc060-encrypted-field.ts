@@ -1,6 +1,6 @@
 import type {Rule, RuleHit} from './types.js'
 
-import {isEncrypted, mappedFields} from './salesforce-fields.js'
+import {isEncrypted, mappedFields} from '../analysis/salesforce-fields.js'
 
 export const hc060: Rule = {
   check(snapshot) {
