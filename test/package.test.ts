@@ -5,6 +5,8 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
+import {HEROKU_BIN, herokuEnv} from './helpers/heroku-cli.js'
+
 const run = promisify(execFile)
 
 // What `npm publish` would ship: the project packed as npm packs it (prepack builds dist/ and
@@ -16,7 +18,7 @@ const run = promisify(execFile)
 describe('the packed plugin installed into the real heroku CLI', function () {
   this.timeout(300_000)
   const root = path.resolve('.')
-  const heroku = path.join(root, 'node_modules/.bin/heroku')
+  const heroku = HEROKU_BIN
   const fixture = path.join(root, 'test/fixtures/acme-crm-export.json')
   let work: string
   let tarball: string
@@ -36,19 +38,12 @@ describe('the packed plugin installed into the real heroku CLI', function () {
     tarball = path.join(work, readdirSync(work).find(name => name.endsWith('.tgz'))!)
     expect(existsSync(path.join(copy, 'oclif.manifest.json')), 'postpack removes the manifest').to.equal(false)
 
-    const home = path.join(work, 'home')
-    env = {
-      ...process.env,
-      HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
-      HOME: home,
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local/share'),
+    env = herokuEnv(path.join(work, 'home'), {
       npm_config_audit: 'false',
       npm_config_cache: cache.trim(),
       npm_config_fund: 'false',
       npm_config_prefer_offline: 'true',
-    }
+    })
   })
 
   // the CLI may still be writing its caches for a moment after a command returns

@@ -6,6 +6,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 
 import {type FakeHeroku, startFakeHeroku} from '../../../src/sandbox/heroku/server.js'
+import {HEROKU_BIN, herokuEnv} from '../../helpers/heroku-cli.js'
 
 const run = promisify(execFile)
 
@@ -13,11 +14,10 @@ const run = promisify(execFile)
 // HEROKU_HOST pointed at the fake Platform API, in a throwaway HOME.
 describe('the real heroku CLI against the fake Platform API', function () {
   this.timeout(120_000)
-  const cli = path.resolve('node_modules/.bin/heroku')
   let fake: FakeHeroku
   let home: string
   let env: NodeJS.ProcessEnv
-  const heroku = async (...args: string[]) => (await run(cli, args, {env})).stdout
+  const heroku = async (...args: string[]) => (await run(HEROKU_BIN, args, {env})).stdout
 
   before(async () => {
     fake = await startFakeHeroku({
@@ -37,16 +37,7 @@ describe('the real heroku CLI against the fake Platform API', function () {
       ],
     })
     home = mkdtempSync(path.join(tmpdir(), 'hcg-heroku-home-'))
-    env = {
-      ...process.env,
-      HEROKU_API_KEY: 'sandbox-k3y',
-      HEROKU_HOST: fake.url,
-      HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
-      HOME: home,
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local/share'),
-    }
+    env = herokuEnv(home, {HEROKU_API_KEY: 'sandbox-k3y', HEROKU_HOST: fake.url})
   })
 
   after(async () => {
