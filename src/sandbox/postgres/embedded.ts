@@ -36,6 +36,7 @@ interface OsUser {
 }
 
 const run = promisify(execFile)
+const EXE = process.platform === 'win32' ? '.exe' : ''
 /** One line that says why and names the way out. */
 function cannot(reason: string): UsageError {
   const why = reason.replaceAll(/\s+/g, ' ').trim().slice(0, 300)
@@ -166,7 +167,7 @@ async function initdb(binDir: string, dataDir: string, password: string, workDir
   if (owner) await chown(pwfile, owner.uid, owner.gid)
   const args = [`--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${pwfile}`, '--no-sync', '--encoding=UTF8', '--locale=C']
   try {
-    const child = spawn(path.join(binDir, 'initdb'), args, {...childOptions(workDir, owner), stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(path.join(binDir, `initdb${EXE}`), args, {...childOptions(workDir, owner), stdio: ['ignore', 'ignore', 'pipe']})
     const stderr = collect(child)
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject)
@@ -186,7 +187,7 @@ async function startPostmaster(binDir: string, dataDir: string, port: number, wo
     '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
   ]
-  const child = spawn(path.join(binDir, 'postgres'), args, {...childOptions(workDir, owner), stdio: ['ignore', 'ignore', 'pipe']})
+  const child = spawn(path.join(binDir, `postgres${EXE}`), args, {...childOptions(workDir, owner), stdio: ['ignore', 'ignore', 'pipe']})
   const stderr = collect(child)
   await new Promise<void>((resolve, reject) => {
     let seen = ''
