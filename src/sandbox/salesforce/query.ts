@@ -28,7 +28,10 @@ interface JoinNode {
 }
 
 export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, version: string, now = new Date()): Promise<QueryOutcome> {
-  const query = parseSoql(soql)
+  return runParsed(org, parseSoql(soql), api, version, now)
+}
+
+async function runParsed(org: FakeOrg, query: SoqlQuery, api: QueryApi, version: string, now: Date): Promise<QueryOutcome> {
   const catalog = buildCatalog(org, now)
   const table = catalog.table(query.from)
   if (!table || (table.api !== 'both' && table.api !== api)) {
@@ -39,7 +42,10 @@ export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, versio
   }
 
   const select = query.fields.map(p => resolvePath(catalog, table, p))
-  const where = query.where.map(c => ({cond: c, path: resolvePath(catalog, table, c.path)}))
+  const where = await Promise.all(query.where.map(async c => {
+    const path = resolvePath(catalog, table, c.path)
+    return {cond: c.subquery ? await semiJoin(org, c, path, api, version, now) : c, path}
+  }))
   const order = query.orderBy.map(o => ({item: o, path: resolvePath(catalog, table, o.path)}))
   for (const {cond, path} of where) checkCondition(cond, path)
   for (const {path} of order) {
@@ -90,6 +96,18 @@ export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, versio
       return query.count ? [] : records.slice(offset, offset + size).map(r => project(r))
     },
   }
+}
+
+/** Runs a semi-join's inner query and turns the condition into an IN / NOT IN list of its ids. */
+async function semiJoin(org: FakeOrg, cond: Condition, path: Resolved, api: QueryApi, version: string, now: Date): Promise<Condition> {
+  if (family(path.column) !== 'id') throw new SoqlError(`Semi join sub-selects are only allowed on Id and reference fields, not on '${path.column.name}'`, 'INVALID_FIELD')
+  const inner = await runParsed(org, cond.subquery!, api, version, now)
+  const column = resolvePath(buildCatalog(org, now), inner.table, cond.subquery!.fields[0])
+  if (family(column.column) !== 'id') throw new SoqlError(`The selected field of a semi join sub-select must be an Id or reference field, not '${column.column.name}'`, 'INVALID_FIELD')
+  const rows = await inner.fetch(0, inner.totalSize)
+  const ids = [...new Set(rows.map(r => valueAt(r, column)).filter(v => v !== null && v !== undefined).map(String))]
+  // an empty semi-join matches nothing (IN) or everything (NOT IN); a value no id can equal keeps that
+  return {op: cond.op, path: cond.path, values: (ids.length > 0 ? ids : ['']).map(value => ({kind: 'string', value}))}
 }
 
 function resolvePath(catalog: Catalog, table: Table, written: string[]): Resolved {

@@ -2,7 +2,7 @@ import type {Connection} from '@jsforce/jsforce-node'
 
 import {expect} from 'chai'
 
-import {profilePermissionSetId} from '../../../src/sandbox/salesforce/setup-tables.js'
+import {profilePermissionSetId} from '../../../src/sandbox/salesforce/access.js'
 
 import {
   ADMIN_PROFILE, HUMAN_USER, INTEGRATION_PROFILE, INTEGRATION_USER, jsforceConnection, rejection, startTestOrg, SYNC_PERMSET, type TestOrg, TOKEN,
