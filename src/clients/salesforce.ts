@@ -366,7 +366,7 @@ export class SalesforceClient {
    */
   async queryAllComposite(
     queries: Record<string, string>,
-    after?: (first: Record<string, CompositeQueryResult>) => Record<string, string>,
+    after?: (first: Record<string, CompositeQueryResult>) => Promise<Record<string, string>> | Record<string, string>,
   ): Promise<Record<string, CompositeQueryResult>> {
     const results: Record<string, CompositeQueryResult> = {}
     const next = new Map<string, string>()
@@ -389,7 +389,7 @@ export class SalesforceClient {
 
     // queries that reference each other go in one call, in order
     await Promise.all(rounds(Object.entries(queries)).map(batch => run(batch)))
-    let pending: Array<[string, string]> = Object.entries(after?.(results) ?? {})
+    let pending: Array<[string, string]> = Object.entries((await after?.(results)) ?? {})
     while (pending.length > 0 || next.size > 0) {
       const batch = [...next.entries(), ...pending].slice(0, COMPOSITE_QUERIES)
       pending = pending.filter(([key]) => !batch.some(([k]) => k === key))

@@ -209,6 +209,8 @@ export interface SalesforceFacts {
   /** FieldDefinition.DataType by object and field, to confirm roll-up summaries */
   fieldDataTypes: Record<string, Record<string, string>>
   integrationUser: null | SfIntegrationUserFacts
+  /** why there is no integration user to read, when the connection names none */
+  integrationUserUnavailable?: {reason: string; provide: string}
   dailyApiRequests: null | {max: number; remaining: number}
   /** parts that could not be read, e.g. "LoginHistory: INSUFFICIENT_ACCESS" */
   gaps: string[]
