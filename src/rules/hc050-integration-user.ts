@@ -30,6 +30,8 @@ export const hc050: Rule = {
     const hits: RuleHit[] = []
     for (const check of analysis.checks) {
       if (check.id === 'encrypted-fields' || check.verdict === 'pass') continue
+      // UI logins are their own finding; a person's account is one only with other signs
+      if (check.id === 'not-a-person' && check.signals?.every(s => s.kind === 'ui-logins')) continue
       if (check.verdict === 'skip') {
         hits.push({fix: `grant ${check.grant ?? 'read access to Setup'}; then: heroku connect:user:check ${app}`, message: `${who}: "${check.title}" was not checked: ${check.evidence.replace(/^not checked: /, '')}`, severity: 'info'})
         continue

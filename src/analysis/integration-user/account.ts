@@ -78,13 +78,13 @@ function loginCheck(facts: SfIntegrationUserFacts, apiOnly: boolean): UserCheck 
 /** Heuristics, each stated in the evidence; record ownership is not counted (it costs a query per object). */
 function personCheck(facts: SfIntegrationUserFacts): UserCheck {
   const user = facts.user!
-  const signals: string[] = []
-  if (user.firstName && user.lastName && !MACHINE_NAME.test(`${user.firstName} ${user.lastName}`)) signals.push(`a person's name (${user.name})`)
-  if (user.managerId) signals.push('a manager is set')
+  const signals: NonNullable<UserCheck['signals']> = []
+  if (user.firstName && user.lastName && !MACHINE_NAME.test(`${user.firstName} ${user.lastName}`)) signals.push({kind: 'name', text: `a person's name (${user.name})`})
+  if (user.managerId) signals.push({kind: 'manager', text: 'a manager is set'})
   const ui = facts.logins ? interactiveLogins(facts) : 0
-  if (ui > 0) signals.push(`${ui} UI logins`)
+  if (ui > 0) signals.push({kind: 'ui-logins', text: `${ui} UI logins`})
   const checked = 'checked: a person\'s name, a manager, UI logins'
   const title = 'not a person\'s account'
   if (signals.length === 0) return {evidence: `no sign of a person (${checked})`, id: 'not-a-person', title, verdict: 'pass'}
-  return {evidence: `${signals.join('; ')} (${checked})`, id: 'not-a-person', title, verdict: signals.length > 1 ? 'fail' : 'warn'}
+  return {evidence: `${signals.map(s => s.text).join('; ')} (${checked})`, id: 'not-a-person', signals, title, verdict: signals.length > 1 ? 'fail' : 'warn'}
 }

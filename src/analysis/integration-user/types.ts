@@ -36,6 +36,8 @@ export interface UserCheck {
   grant?: string
   objectGaps?: ObjectGap[]
   fieldGaps?: FieldGap[]
+  /** not-a-person: the signs of a person that were seen */
+  signals?: Array<{kind: 'manager' | 'name' | 'ui-logins'; text: string}>
 }
 
 /** What one permission set must hold so every failing permission check passes. */
