@@ -1,19 +1,12 @@
 import type {ListrTask} from 'listr2'
 
+import type {PhaseRunner, ProgressPhase, ProgressTask} from '../progress.js'
+
 // Progress for multi-step work, on stderr so stdout stays clean for data. On a terminal it is a
 // listr2 task list; elsewhere (CI, pipes) plain lines; with `quiet` nothing at all. Phases run in
 // order; the tasks inside one phase run concurrently.
 
-export interface ProgressTask {
-  title: string
-  run(report: (detail: string) => void): Promise<void>
-}
-
-export interface ProgressPhase {
-  /** shown above the phase's tasks when it has more than one */
-  title: string
-  tasks: ProgressTask[]
-}
+export type {PhaseRunner, ProgressPhase, ProgressTask} from '../progress.js'
 
 export interface ProgressOptions {
   mode: 'lines' | 'quiet' | 'tty'
@@ -24,6 +17,11 @@ export function progressMode(options: {json: boolean; quiet?: boolean}): Progres
   if (options.quiet) return 'quiet'
   if (process.stderr.isTTY && !process.env.CI && process.env.TERM !== 'dumb') return 'tty'
   return options.json ? 'quiet' : 'lines'
+}
+
+/** A runner bound to one output mode, for the collectors and workflows that take one. */
+export function phaseRunner(options: ProgressOptions): PhaseRunner {
+  return phases => runPhases(phases, options)
 }
 
 export async function runPhases(phases: ProgressPhase[], options: ProgressOptions): Promise<void> {

@@ -1,7 +1,7 @@
-import type {BulkBlocker} from '../workflows/write-mode/predict.js'
+import type {BulkBlocker} from '../analysis/write-prediction.js'
 import type {Rule} from './types.js'
 
-import {fmt, predictWrites} from '../workflows/write-mode/predict.js'
+import {fmt, predictWrites} from '../analysis/write-prediction.js'
 
 const MIN_RECORDS = 10_000
 const MIN_SHARE = 0.05

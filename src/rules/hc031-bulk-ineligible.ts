@@ -1,7 +1,7 @@
 import {appFlag} from './connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
-import {apiVersionNumber, BULK_MIN_API_VERSION} from '../workflows/write-mode/predict.js'
+import {apiVersionNumber, BULK_MIN_API_VERSION} from '../analysis/write-prediction.js'
 
 export const hc031: Rule = {
   check(snapshot) {

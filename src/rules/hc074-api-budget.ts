@@ -1,7 +1,7 @@
 import type {MappingFacts} from '../snapshot/types.js'
 import type {Rule, RuleHit} from './types.js'
 
-import {fmt, predictWrites} from '../workflows/write-mode/predict.js'
+import {fmt, predictWrites} from '../analysis/write-prediction.js'
 
 const DAY = 86_400
 const DEFAULT_POLLING = 600

@@ -1,6 +1,5 @@
 import type {Snapshot} from '../snapshot/types.js'
-import type {Finding, Rule, RuleMeta} from './types.js'
-import type {SkippedRule} from '../workflows/audit/report.js'
+import type {Finding, Rule, RuleMeta, SkippedRule} from './types.js'
 
 // Runs rules over one snapshot. A rule whose inputs were not collected is skipped with the
 // source's reason, never run on partial data and never silently passed.

@@ -45,6 +45,16 @@ export interface RuleSkip {
   provide?: string
 }
 
+/** A rule that could not run because one of its inputs was not collected. */
+export interface SkippedRule {
+  rule: string
+  name: string
+  /** why the input is missing, e.g. "no Salesforce credentials" */
+  reason: string
+  /** how to provide it, e.g. "pass --target-org or set SF_INSTANCE_URL and SF_ACCESS_TOKEN" */
+  provide: string
+}
+
 export interface Rule extends RuleMeta {
   check(snapshot: Snapshot): RuleHit[] | RuleSkip
 }

@@ -1,6 +1,6 @@
 import type {APIClient} from '@heroku-cli/command'
 
-import {type ProgressOptions, type ProgressTask, runPhases} from '../render/progress.js'
+import type {PhaseRunner, ProgressTask} from '../progress.js'
 import {readExportFile} from './export-file.js'
 import type {ConnectionFacts, PostgresFacts, Snapshot, SourceStatus} from './types.js'
 
@@ -18,7 +18,8 @@ export interface CollectRequest {
   username?: string
   heroku?: APIClient
   env: NodeJS.ProcessEnv
-  progress: ProgressOptions
+  /** shows the collection's phases as they run */
+  runPhases: PhaseRunner
 }
 
 const NO_CONNECT: SourceStatus = {ok: false, provide: 'pass --app, or --config-file with a `heroku connect:export` file', reason: 'no Connect configuration'}
@@ -76,13 +77,10 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
     title: 'Salesforce metadata and the integration user',
   }
 
-  await runPhases(
-    [
-      {tasks: [connectTask], title: connectTask.title},
-      {tasks: [postgresTask, salesforceTask], title: 'Reading Postgres and Salesforce'},
-    ],
-    request.progress,
-  )
+  await request.runPhases([
+    {tasks: [connectTask], title: connectTask.title},
+    {tasks: [postgresTask, salesforceTask], title: 'Reading Postgres and Salesforce'},
+  ])
   return snapshot
 }
 

@@ -41,7 +41,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
       throw new UsageError('nothing to audit', 'pass --app APP, or --config-file FILE and/or --database-url URL')
     }
 
-    const [{RULES}, {analyse, exitCodeFor, selectRules}, {readWaivers}, {collectSnapshot}, {progressMode}, {renderReport}] = await Promise.all([
+    const [{RULES}, {analyse, exitCodeFor, selectRules}, {readWaivers}, {collectSnapshot}, {phaseRunner, progressMode}, {renderReport}] = await Promise.all([
       import('../../rules/index.js'),
       import('../../workflows/audit/analyse.js'),
       import('../../workflows/audit/waivers.js'),
@@ -57,8 +57,8 @@ collect (auth, network, database). Rules whose input is missing are reported as 
       databaseUrl: flags['database-url'],
       env: process.env,
       heroku: flags.app ? this.heroku : undefined,
-      progress: {mode: progressMode({json: format !== 'table' || Boolean(flags.output)})},
       resource: flags.resource,
+      runPhases: phaseRunner({mode: progressMode({json: format !== 'table' || Boolean(flags.output)})}),
       schema: flags.schema,
       targetOrg: flags['target-org'],
       username: flags.username,

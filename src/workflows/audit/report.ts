@@ -1,14 +1,6 @@
-import type {Finding, RuleMeta, Severity} from '../../rules/types.js'
+import type {Finding, RuleMeta, Severity, SkippedRule} from '../../rules/types.js'
 
-/** A rule that could not run because one of its inputs was not collected. */
-export interface SkippedRule {
-  rule: string
-  name: string
-  /** why the input is missing, e.g. "no Salesforce credentials" */
-  reason: string
-  /** how to provide it, e.g. "pass --target-org or set SF_INSTANCE_URL and SF_ACCESS_TOKEN" */
-  provide: string
-}
+export type {SkippedRule} from '../../rules/types.js'
 
 export interface WaivedFinding {
   finding: Finding

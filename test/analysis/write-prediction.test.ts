@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import type {ConnectionFacts} from '../../../src/snapshot/types.js'
+import type {ConnectionFacts} from '../../src/snapshot/types.js'
 
-import {predictWrites} from '../../../src/workflows/write-mode/predict.js'
-import {healthySnapshot} from '../../rules/fixtures.js'
+import {predictWrites} from '../../src/analysis/write-prediction.js'
+import {healthySnapshot} from '../rules/fixtures.js'
 
 // healthy: API 62.0, Ordered Writes, Bulk allowed; Contact and Account read-write with an
 // External ID, Opportunity read-only

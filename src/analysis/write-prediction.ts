@@ -1,4 +1,4 @@
-import type {ConnectionFacts, LogRunFacts} from '../../snapshot/types.js'
+import type {ConnectionFacts, LogRunFacts} from '../snapshot/types.js'
 
 // How Connect will write the pending `_trigger_log` backlog to Salesforce, and what it costs.
 // Pure: the runs were detected in SQL (contiguous NEW/PENDING rows of one table and action, in
