@@ -63,11 +63,16 @@ export class OrgAccess {
     }
   }
 
-  /** PATCH /sobjects/{ObjectPermissions|FieldPermissions}/{id}: changes the Permissions* flags. */
+  /** PATCH /sobjects/{PermissionSet|ObjectPermissions|FieldPermissions}/{id}: changes the Permissions* flags. */
   update(type: string, id: string, body: SfRecord): void {
-    const rows = type === 'ObjectPermissions' ? this.objectPermissions : type === 'FieldPermissions' ? this.fieldPermissions : undefined
+    const tables: Record<string, SfRecord[]> = {FieldPermissions: this.fieldPermissions, ObjectPermissions: this.objectPermissions, PermissionSet: this.permissionSets}
+    const rows = tables[type]
     const row = rows?.find(r => r.Id === id)
     if (!rows || !row) throw new SalesforceFault(404, 'NOT_FOUND', 'The requested resource does not exist')
+    if (row.IsOwnedByProfile === true || (type === 'PermissionSet' && row.Type !== 'Regular')) {
+      throw new SalesforceFault(400, 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', 'this permission set is owned by a profile or a group; change that instead')
+    }
+
     const merged = {...row}
     for (const [key, value] of Object.entries(body)) {
       if (!key.startsWith('Permissions') || !(key in row)) throw new SalesforceFault(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${key}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [key])
@@ -75,7 +80,8 @@ export class OrgAccess {
     }
 
     if (type === 'ObjectPermissions') checkObjectDependencies(merged)
-    else if (merged.PermissionsEdit && !merged.PermissionsRead) throw dependency('Edit', 'Read')
+    else if (type === 'FieldPermissions' && merged.PermissionsEdit && !merged.PermissionsRead) throw dependency('Edit', 'Read')
+    else if (merged.PermissionsApiUserOnly && !merged.PermissionsApiEnabled) throw dependency('API Only User', 'API Enabled')
     Object.assign(row, merged)
   }
 

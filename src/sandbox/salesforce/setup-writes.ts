@@ -10,7 +10,7 @@ import type {SfCall, SfContext, SfRouter} from './router.js'
 // the generic sObject routes, so these names never reach the RecordStore.
 
 const CREATABLE = ['PermissionSet', 'PermissionSetAssignment', 'ObjectPermissions', 'FieldPermissions']
-const UPDATABLE = ['ObjectPermissions', 'FieldPermissions']
+const UPDATABLE = ['PermissionSet', 'ObjectPermissions', 'FieldPermissions']
 
 function body(call: SfCall): SfRecord {
   if (!call.body || typeof call.body !== 'object' || Array.isArray(call.body)) {
