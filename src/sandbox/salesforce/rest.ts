@@ -155,7 +155,7 @@ function queryHandler(api: 'data' | 'tooling') {
   return async (ctx: SfContext, call: SfCall): Promise<FakeResponse> => {
     const soql = call.query.get('q')
     if (!soql) throw new SalesforceFault(400, 'MALFORMED_QUERY', 'A query string (q) is required')
-    const body = await ctx.cursors.start(ctx.org, soql, {api, batchSize: batchSizeFrom(call.headers['sforce-query-options']), version: call.version})
+    const body = await ctx.cursors.start(ctx.org, soql, {api, batchSize: batchSizeFrom(call.headers['sforce-query-options']), userId: ctx.userId, version: call.version})
     return json(200, body)
   }
 }
