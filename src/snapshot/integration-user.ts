@@ -36,7 +36,6 @@ export function integrationUserQueries(username: string, objects: string[]): Rec
   const mapped = [...new Set(objects.filter(o => OBJECT_NAME.test(o)))].map(o => `'${o}'`).join(', ')
   const queries: Record<string, string> = {
     user: `SELECT Id, Username, Name, FirstName, LastName, Email, IsActive, UserType, ManagerId, Profile.Name, Profile.UserLicense.Name FROM User WHERE Username = ${name}`,
-    // eslint-disable-next-line perfectionist/sort-objects
     permissionSets: `SELECT PermissionSetId, PermissionSet.Name, PermissionSet.Type, PermissionSetGroup.DeveloperName, ${USER_PERMISSIONS.map(p => `PermissionSet.Permissions${p}`).join(', ')} FROM PermissionSetAssignment WHERE AssigneeId = '${USER_ID}'`,
     logins: `SELECT LoginType, LoginTime, Application, SourceIp FROM LoginHistory WHERE UserId = '${USER_ID}' AND LoginTime = LAST_N_DAYS:30 ORDER BY LoginTime DESC`,
   }

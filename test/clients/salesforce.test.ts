@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
