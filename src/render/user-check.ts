@@ -5,7 +5,8 @@ import {visible} from './table.js'
 // connect:user:check for people: one hux table row per check (verdict and evidence), then the
 // fix: the permission set plan, the sf commands, and what --apply did.
 
-const MARK = {fail: '✖ fail', pass: '✔ pass', skip: '- skip', warn: '! warn'} as const
+// words, not symbols: a terminal may draw ✔ one or two columns wide, which breaks the table
+const MARK = {fail: 'FAIL', pass: 'pass', skip: 'skip', warn: 'warn'} as const
 
 export async function renderUserCheck(result: UserCheckResult, write: (line: string) => void, width = 120): Promise<void> {
   const {hux} = await import('@heroku/heroku-cli-util')
@@ -19,7 +20,6 @@ export async function renderUserCheck(result: UserCheckResult, write: (line: str
   }))
   hux.table(rows, {check: {header: 'Check'}, verdict: {header: 'Verdict'}, evidence: {header: 'Evidence'}}, {maxWidth: width, overflow: 'wrap', printLine: line => write(String(line))})
   const {fail, pass, skip, warn} = result.summary
-  write('')
   write(`${pass} passed, ${warn} warnings, ${fail} failed, ${skip} skipped`)
   if (!result.fix) return
   write('')

@@ -51,7 +51,8 @@ describe('connect:user:check on the messy sandbox', function () {
     expect(json.fix!.permissionSet).to.deep.include({assignee: {id: '005Hs00000IntgSyAA', username: USER}, name: 'Heroku_Connect_Sync_Access', userPermissions: ['ApiEnabled', 'ApiUserOnly', 'PasswordNeverExpires']})
     // the table is drawn from the same result: one row per check, with its verdict
     expect(tableRun.code, show(tableRun)).to.equal(1)
-    for (const c of json.checks) expect(tableRun.stdout, c.title).to.match(new RegExp(`${c.title.replaceAll(/[()]/g, '\\$&')}\\s+. ${c.verdict}`))
+    const word = {fail: 'FAIL', pass: 'pass', skip: 'skip', warn: 'warn'}
+    for (const c of json.checks) expect(tableRun.stdout, c.title).to.match(new RegExp(`${c.title.replaceAll(/[()]/g, '\\$&')}\\s+${word[c.verdict]}\\s`))
     expect(tableRun.stdout).to.contain(`sf org assign permset --name Heroku_Connect_Sync_Access --on-behalf-of ${USER}`)
     expectNoSecrets(jsonRun, secrets)
     expectNoSecrets(tableRun, secrets)
