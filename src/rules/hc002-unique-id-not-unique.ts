@@ -1,7 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
-import {sqlIdent, sqlName} from './connect-objects.js'
-import {describedObject, findField} from './salesforce-fields.js'
+import {sqlIdent, sqlName} from '../analysis/connect-objects.js'
+import {describedObject, findField} from '../analysis/salesforce-fields.js'
 
 export const hc002: Rule = {
   check(snapshot) {

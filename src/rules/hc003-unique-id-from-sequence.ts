@@ -1,7 +1,7 @@
 import type {PostgresFacts} from '../snapshot/types.js'
 import type {Rule, RuleHit} from './types.js'
 
-import {sequenceOwnedBy, sqlIdent, sqlName} from './connect-objects.js'
+import {sequenceOwnedBy, sqlIdent, sqlName} from '../analysis/connect-objects.js'
 
 const SEQUENCE = /\b(nextval|currval|lastval)\s*\(/i
 const RANDOM_UUID = /\b(gen_random_uuid|uuid_generate_v[14]\w*|uuidv[47])\s*\(/i

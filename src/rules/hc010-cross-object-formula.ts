@@ -1,7 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
-import {appFlag} from './connect-objects.js'
-import {formulaReferences, isFormula, mappedFields} from './salesforce-fields.js'
+import {appFlag} from '../analysis/connect-objects.js'
+import {formulaReferences, isFormula, mappedFields} from '../analysis/salesforce-fields.js'
 
 export const hc010: Rule = {
   check(snapshot) {

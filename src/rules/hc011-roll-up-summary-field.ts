@@ -1,7 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
-import {appFlag} from './connect-objects.js'
-import {looksLikeRollUp, mappedFields, sameName} from './salesforce-fields.js'
+import {appFlag} from '../analysis/connect-objects.js'
+import {looksLikeRollUp, mappedFields, sameName} from '../analysis/salesforce-fields.js'
 
 export const hc011: Rule = {
   check(snapshot) {

@@ -1,5 +1,6 @@
-import type {IndexFacts} from '../snapshot/types.js'
-import {appFlag, connectObjectsOf, looksLikeMappedTable, mappingOf, sequenceOwnedBy, sqlIdent, sqlName} from './connect-objects.js'
+import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
+import {foreignObjects} from '../analysis/foreign-objects.js'
+import type {IndexFacts, RelationFacts} from '../snapshot/types.js'
 import type {Rule, RuleHit} from './types.js'
 
 const KINDS: Record<string, {label: string; sql: string}> = {
@@ -11,17 +12,14 @@ export const hc020: Rule = {
   check(snapshot) {
     const pg = snapshot.postgres!
     const s = pg.schema
-    const connect = connectObjectsOf(snapshot) // the connection's mapped tables: this rule needs connect
     const helper = s === 'app' ? 'app_local' : 'app'
     const move = (what: string) => `CREATE SCHEMA IF NOT EXISTS ${sqlIdent(helper)}; ALTER ${what} SET SCHEMA ${sqlIdent(helper)};`
     const scaffold = `heroku connect:schema:scaffold --move ${appFlag(snapshot)}`
+    const found = foreignObjects(snapshot)
     const hits: RuleHit[] = []
-    const userTables = new Set(pg.relations.filter(r => ['f', 'p', 'r'].includes(r.kind) && !connect.isConnectRelation(r)).map(r => r.name))
-    for (const r of pg.relations) {
-      // a sequence owned by one of the user's tables here moves with that table
-      if (connect.isConnectRelation(r) || [...userTables].some(t => sequenceOwnedBy(r, s, t))) continue
+    for (const {leftoverMapping, relation: r} of found.relations) {
       const kind = KINDS[r.kind] ?? {label: 'relation', sql: 'TABLE'}
-      const leftover = looksLikeMappedTable(r) ? ' (it looks like the table of a removed mapping)' : ''
+      const leftover = leftoverMapping ? ' (it looks like the table of a removed mapping)' : ''
       hits.push({
         fix: r.kind === 'S' && r.ownedBy ? scaffold : move(`${kind.sql} ${sqlName(s, r.name)}`),
         message: `${kind.label} ${s}.${r.name} was not created by Connect${leftover}: rebuilding the connection or its schema loses it`,
@@ -29,8 +27,8 @@ export const hc020: Rule = {
       })
     }
 
-    for (const fn of pg.functions.filter(f => !connect.isConnectFunction(f))) {
-      const leftover = /^hc_.+_(logger|status)$/.test(fn.name) ? ' (it looks like the trigger function of a removed mapping)' : ''
+    for (const {fn, leftoverMapping} of found.functions) {
+      const leftover = leftoverMapping ? ' (it looks like the trigger function of a removed mapping)' : ''
       hits.push({
         field: `${fn.name}(${fn.signature})`,
         fix: move(`FUNCTION ${sqlName(s, fn.name)}(${fn.signature})`),
@@ -38,24 +36,22 @@ export const hc020: Rule = {
       })
     }
 
-    for (const table of pg.relations.filter(r => connect.isConnectRelation(r) && r.kind !== 'S')) {
-      const where = {object: mappingOf(snapshot, table.name), table: `${s}.${table.name}`}
-      for (const trigger of table.triggers.filter(t => !connect.isConnectTrigger(table.name, t))) {
-        hits.push({
-          ...where, field: trigger.name,
-          fix: trigger.definition ? `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};` : scaffold,
-          message: `trigger ${trigger.name} on ${s}.${table.name} is not Connect's: it fires on every row Connect writes and is lost when Connect recreates the table`,
-        })
-      }
+    const where = (table: RelationFacts) => ({object: mappingOf(snapshot, table.name), table: `${s}.${table.name}`})
+    for (const {item: trigger, table} of found.triggers) {
+      hits.push({
+        ...where(table), field: trigger.name,
+        fix: trigger.definition ? `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};` : scaffold,
+        message: `trigger ${trigger.name} on ${s}.${table.name} is not Connect's: it fires on every row Connect writes and is lost when Connect recreates the table`,
+      })
+    }
 
-      for (const index of table.indexes.filter(i => !connect.isConnectIndex(table.name, i))) {
-        hits.push({
-          ...where, field: index.name,
-          fix: index.definition ? `keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
-          message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
-          severity: 'info',
-        })
-      }
+    for (const {item: index, table} of found.indexes) {
+      hits.push({
+        ...where(table), field: index.name,
+        fix: index.definition ? `keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
+        message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
+        severity: 'info',
+      })
     }
 
     return hits

@@ -1,4 +1,4 @@
-import {appFlag} from './connect-objects.js'
+import {appFlag} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 import {apiVersionNumber, BULK_MIN_API_VERSION} from '../analysis/write-prediction.js'

@@ -1,4 +1,5 @@
-import {appFlag, connectObjectsOf, mappingOf} from './connect-objects.js'
+import {connectIdDependants} from '../analysis/connect-id-dependants.js'
+import {appFlag, mappingOf} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 const RENUMBERED = 'which Connect renumbers on reload and on configuration import'
@@ -6,7 +7,6 @@ const RENUMBERED = 'which Connect renumbers on reload and on configuration impor
 export const hc040: Rule = {
   check(snapshot) {
     const pg = snapshot.postgres!
-    const connect = connectObjectsOf(snapshot)
     const s = pg.schema
     /** the stable key to use instead of `id`, and the reload that keeps ids consistent meanwhile */
     const advice = (table: string) => {
@@ -19,13 +19,11 @@ export const hc040: Rule = {
       }
     }
 
+    const dependants = connectIdDependants(snapshot)
     const hits: RuleHit[] = []
-    const viaForeignKey = new Set<string>()
-    for (const fk of pg.foreignKeys) {
-      if (fk.toSchema !== s || !connect.isConnectTable(fk.toTable) || !fk.toColumns.includes('id')) continue
+    for (const fk of dependants.foreignKeys) {
       const {key, object, reload} = advice(fk.toTable)
       const from = `${fk.fromSchema}.${fk.fromTable}`
-      for (const column of fk.fromColumns) viaForeignKey.add(`${from}.${column}`)
       hits.push({
         field: fk.fromColumns.join(', '), fix: `reference ${key} instead of id; ${reload}`,
         message: `foreign key ${fk.name} on ${from}(${fk.fromColumns.join(', ')}) references ${s}.${fk.toTable}.id, ${RENUMBERED}`,
@@ -33,7 +31,7 @@ export const hc040: Rule = {
       })
     }
 
-    for (const view of pg.idDependents) {
+    for (const view of dependants.readers) {
       const {key, object, reload} = advice(view.table)
       hits.push({
         fix: `select ${key} in ${view.schema}.${view.name} instead of id; ${reload}`,
@@ -42,9 +40,8 @@ export const hc040: Rule = {
       })
     }
 
-    for (const column of pg.idLikeColumns) {
+    for (const column of dependants.likelyColumns) {
       const table = `${column.schema}.${column.table}`
-      if (viaForeignKey.has(`${table}.${column.column}`)) continue
       const {key, object, reload} = advice(column.mappedTable)
       hits.push({
         field: column.column, fix: `store ${key} in ${table} instead; ${reload}`,

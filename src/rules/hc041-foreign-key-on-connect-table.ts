@@ -1,4 +1,4 @@
-import {connectObjectsOf, mappingOf, sqlIdent, sqlName} from './connect-objects.js'
+import {connectObjectsOf, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 export const hc041: Rule = {

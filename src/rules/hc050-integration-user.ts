@@ -2,7 +2,7 @@ import type {FieldGap, ObjectGap, UserCheck} from '../analysis/integration-user/
 import type {Rule, RuleHit} from './types.js'
 
 import {analyseIntegrationUser} from '../analysis/integration-user/index.js'
-import {appFlag} from './connect-objects.js'
+import {appFlag} from '../analysis/connect-objects.js'
 
 // The audit's view of the integration-user analysis that connect:user:check shows in full: each
 // failing check becomes a finding, each check that could not run an info finding saying what to

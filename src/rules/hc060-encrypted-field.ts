@@ -1,7 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
 import {holds} from '../analysis/integration-user/index.js'
-import {isEncrypted, mappedFields} from './salesforce-fields.js'
+import {isEncrypted, mappedFields} from '../analysis/salesforce-fields.js'
 
 export const hc060: Rule = {
   check(snapshot) {

@@ -1,4 +1,4 @@
-import {sqlIdent} from './connect-objects.js'
+import {sqlIdent} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 const isHex = (value: null | string) => value?.trim().toLowerCase() === 'hex'

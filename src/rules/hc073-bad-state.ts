@@ -1,4 +1,4 @@
-import {appFlag} from './connect-objects.js'
+import {appFlag} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 // Connection and mapping states: Dev Center "Connection States Reference" and "Mapping States

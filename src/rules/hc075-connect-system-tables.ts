@@ -1,6 +1,6 @@
 import {
   appFlag, connectObjectsOf, layoutDifferences, layoutRepair, mappedTableNames, mappingOf, TRIGGER_LOG_LAYOUT,
-} from './connect-objects.js'
+} from '../analysis/connect-objects.js'
 import {truncateIdentifier} from '../sql.js'
 import type {Rule, RuleHit} from './types.js'
 

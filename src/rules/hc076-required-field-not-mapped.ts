@@ -1,7 +1,7 @@
 import type {Rule} from './types.js'
 
-import {appFlag} from './connect-objects.js'
-import {describedObject, isRequiredOnInsert} from './salesforce-fields.js'
+import {appFlag} from '../analysis/connect-objects.js'
+import {describedObject, isRequiredOnInsert} from '../analysis/salesforce-fields.js'
 
 export const hc076: Rule = {
   check(snapshot) {

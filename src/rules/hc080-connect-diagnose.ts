@@ -1,4 +1,4 @@
-import {appFlag} from './connect-objects.js'
+import {appFlag} from '../analysis/connect-objects.js'
 import type {Rule} from './types.js'
 
 export const hc080: Rule = {

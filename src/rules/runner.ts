@@ -43,6 +43,7 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RuleRun {
         field: hit.field ?? null,
         message: hit.message,
         fix: hit.fix,
+        ...(hit.related?.length ? {related: hit.related} : {}),
       })
     }
   }

@@ -17,10 +17,12 @@ export interface Finding {
   field: null | string
   message: string
   fix: string
+  /** other rules (and Connect's own validations, e.g. "connect:diagnose") the same cause would have triggered: one cause, one finding */
+  related?: string[]
 }
 
 /** What a rule's check returns; the runner adds rule, practice and the default severity. */
-export type RuleHit = Partial<Pick<Finding, 'field' | 'object' | 'severity' | 'table'>> & Pick<Finding, 'fix' | 'message'>
+export type RuleHit = Partial<Pick<Finding, 'field' | 'object' | 'related' | 'severity' | 'table'>> & Pick<Finding, 'fix' | 'message'>
 
 export interface RuleMeta {
   /** stable id, e.g. HC001 */

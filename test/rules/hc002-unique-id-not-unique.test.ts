@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {hc002} from '../../src/rules/hc002-unique-id-not-unique.js'
 import {runRules} from '../../src/rules/runner.js'
-import {describedObject, findField} from '../../src/rules/salesforce-fields.js'
+import {describedObject, findField} from '../../src/analysis/salesforce-fields.js'
 import {healthySnapshot, sfField, withoutSource} from './fixtures.js'
 
 const base = {field: 'External_Id__c', object: 'Account', practice: 1, rule: 'HC002', severity: 'error', table: 'salesforce.account'}

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {hc010} from '../../src/rules/hc010-cross-object-formula.js'
 import {runRules} from '../../src/rules/runner.js'
-import {describedObject} from '../../src/rules/salesforce-fields.js'
+import {describedObject} from '../../src/analysis/salesforce-fields.js'
 import {healthySnapshot, sfField, withoutSource} from './fixtures.js'
 
 function withFormulas(formulas: Record<string, string>) {

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {hc011} from '../../src/rules/hc011-roll-up-summary-field.js'
 import {runRules} from '../../src/rules/runner.js'
-import {describedObject} from '../../src/rules/salesforce-fields.js'
+import {describedObject} from '../../src/analysis/salesforce-fields.js'
 import {healthySnapshot, sfField, withoutSource} from './fixtures.js'
 
 function withRollUp() {

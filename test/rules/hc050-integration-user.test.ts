@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {hc050} from '../../src/rules/hc050-integration-user.js'
 import {runRules} from '../../src/rules/runner.js'
-import {describedObject} from '../../src/rules/salesforce-fields.js'
+import {describedObject} from '../../src/analysis/salesforce-fields.js'
 import {healthySnapshot, withoutSource} from './fixtures.js'
 
 const user = 'integration user heroku.connect@acme.example'

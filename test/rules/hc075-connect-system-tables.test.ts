@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {layoutDifferences, layoutRepair} from '../../src/rules/connect-objects.js'
+import {layoutDifferences, layoutRepair} from '../../src/analysis/connect-objects.js'
 import {hc075} from '../../src/rules/hc075-connect-system-tables.js'
 import {runRules} from '../../src/rules/runner.js'
 import {column, healthySnapshot, withoutSource} from './fixtures.js'

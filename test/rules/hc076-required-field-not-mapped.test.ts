@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {hc076} from '../../src/rules/hc076-required-field-not-mapped.js'
 import {runRules} from '../../src/rules/runner.js'
-import {describedObject} from '../../src/rules/salesforce-fields.js'
+import {describedObject} from '../../src/analysis/salesforce-fields.js'
 import {healthySnapshot, sfField, withoutSource} from './fixtures.js'
 
 describe('HC076 required-field-not-mapped', () => {

@@ -2,10 +2,10 @@ import {expect} from 'chai'
 
 import {
   ConnectObjects, looksLikeMappedTable, mappedTableNames, matchesConnectName, sqlIdent, sqlName,
-} from '../../src/rules/connect-objects.js'
+} from '../../src/analysis/connect-objects.js'
 import {truncateIdentifier} from '../../src/sql.js'
 import type {IndexFacts, RelationFacts, TriggerFacts} from '../../src/snapshot/types.js'
-import {column, healthySnapshot, mappedTable, withoutSource} from './fixtures.js'
+import {column, healthySnapshot, mappedTable, withoutSource} from '../rules/fixtures.js'
 
 const index = (name: string, columns: string[], unique = false, definition = ''): IndexFacts => ({columns, definition, name, unique})
 const trigger = (name: string, functionName: string, functionSchema = 'salesforce'): TriggerFacts => ({definition: '', functionName, functionSchema, name})

@@ -2,8 +2,8 @@ import {expect} from 'chai'
 
 import {
   formulaReferences, isRequiredOnInsert, looksLikeRollUp, mappedFields, stripFormulaLiterals,
-} from '../../src/rules/salesforce-fields.js'
-import {healthySnapshot, sfField} from './fixtures.js'
+} from '../../src/analysis/salesforce-fields.js'
+import {healthySnapshot, sfField} from '../rules/fixtures.js'
 
 describe('salesforce-fields', () => {
   describe('formulaReferences', () => {

@@ -1,0 +1,53 @@
+import type {FunctionFacts, IndexFacts, RelationFacts, Snapshot, TriggerFacts} from '../snapshot/types.js'
+import {connectObjectsOf, looksLikeMappedTable, sequenceOwnedBy} from './connect-objects.js'
+
+// What inside the Connect schema is not Connect's: the objects a rebuild of the schema loses
+// (practice 3). HC020 reports them and `connect:schema:scaffold --move` moves them; both read
+// this one list, so what the audit reports is exactly what the scaffold acts on.
+
+export interface ForeignRelation {
+  relation: RelationFacts
+  /** its name and columns look like the table of a mapping that was removed */
+  leftoverMapping: boolean
+}
+
+export interface ForeignFunction {
+  fn: FunctionFacts
+  /** it looks like the trigger function of a mapping that was removed */
+  leftoverMapping: boolean
+}
+
+/** A trigger or index someone added to one of Connect's own tables: it cannot move. */
+export interface ForeignAttachment<T> {
+  table: RelationFacts
+  item: T
+}
+
+export interface ForeignObjects {
+  /** tables, views, materialized views, foreign tables and free-standing sequences */
+  relations: ForeignRelation[]
+  functions: ForeignFunction[]
+  triggers: Array<ForeignAttachment<TriggerFacts>>
+  indexes: Array<ForeignAttachment<IndexFacts>>
+}
+
+export function foreignObjects(snapshot: Snapshot): ForeignObjects {
+  const pg = snapshot.postgres!
+  const s = pg.schema
+  const connect = connectObjectsOf(snapshot)
+  const userTables = pg.relations.filter(r => ['f', 'p', 'r'].includes(r.kind) && !connect.isConnectRelation(r)).map(r => r.name)
+  const relations = pg.relations
+    // a sequence owned by one of the user's tables here moves with that table
+    .filter(r => !connect.isConnectRelation(r) && !userTables.some(t => sequenceOwnedBy(r, s, t)))
+    .map(relation => ({leftoverMapping: looksLikeMappedTable(relation), relation}))
+  const functions = pg.functions
+    .filter(f => !connect.isConnectFunction(f))
+    .map(fn => ({fn, leftoverMapping: /^hc_.+_(logger|status)$/.test(fn.name)}))
+  const connectTables = pg.relations.filter(r => connect.isConnectRelation(r) && r.kind !== 'S')
+  return {
+    functions,
+    indexes: connectTables.flatMap(table => table.indexes.filter(i => !connect.isConnectIndex(table.name, i)).map(item => ({item, table}))),
+    relations,
+    triggers: connectTables.flatMap(table => table.triggers.filter(t => !connect.isConnectTrigger(table.name, t)).map(item => ({item, table}))),
+  }
+}
