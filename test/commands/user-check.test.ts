@@ -103,6 +103,20 @@ describe('connect:user:check on the messy sandbox', function () {
     expectNoSecrets(expired, [...secrets, `${sandbox.tokens.admin}x`])
   })
 
+  it('a 429 from Salesforce skips the checks with the reason instead of crashing', async () => {
+    sandbox.salesforce.server.inject({body: [{errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'Too many requests'}], method: 'POST', pathPrefix: '/services/data/v62.0/composite', status: 429, times: 2})
+    try {
+      const run = await check(['-a', 'acme-crm', '--json'], sandbox.env)
+      expect(run.code, show(run)).to.equal(3)
+      const json = parseJson<UserCheckResult>(run)
+      expect(json.checks.every(c => c.verdict === 'skip'), JSON.stringify(json.checks)).to.equal(true)
+      expect(json.checks[0].evidence).to.match(/^not checked: Salesforce API request limit exceeded/)
+      expectNoSecrets(run, secrets)
+    } finally {
+      sandbox.salesforce.server.clearFaults()
+    }
+  })
+
   it('reads the token through the current sf CLI with --target-org, redaction and all', async () => {
     const sfDir = join(import.meta.dirname, '..', 'fixtures', 'sf-cli')
     const env = {
