@@ -90,6 +90,10 @@ describe('connect:user:check on the messy sandbox', function () {
     expect(run.code, show(run)).to.equal(2)
     expect(logicalLines(run.stderr)).to.include('Error: the Salesforce token is for org 00DHs000000AcmeMAA, but the connection syncs org 00DHs000000OthrAAA')
     expectNoSecrets(run, secrets)
+    // the audit reads Connect's user through the same collector, and stops the same way
+    const audit = await runAudit(['--config-file', file, '--username', USER, '--json'], {env: {...sandbox.env, DATABASE_URL: undefined}})
+    expect(audit.code, show(audit)).to.equal(2)
+    expect(logicalLines(audit.stderr)).to.include('Error: the Salesforce token is for org 00DHs000000AcmeMAA, but the connection syncs org 00DHs000000OthrAAA')
   })
 
   it('skips every check, with the reason, for a user who cannot be found or an expired session; never crashes', async () => {
