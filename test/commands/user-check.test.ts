@@ -163,3 +163,34 @@ describe('connect:user:check on the messy sandbox', function () {
     expect(after.findings.map(f => `${f.severity}: ${f.message.split(':')[0]}`)).to.deep.equal([`warning: integration user ${USER} has interactive logins`])
   })
 })
+
+describe('connect:user:check on the healthy sandbox', function () {
+  this.timeout(180_000)
+  let sandbox: Sandbox
+
+  before(async () => {
+    sandbox = await startSandbox({databaseUrl: testServerUrl(), scenario: 'healthy', syncIntervalMs: 0})
+  })
+
+  after(async () => {
+    await sandbox?.stop()
+  })
+
+  it('passes the dedicated integration user, with an admin\'s token and with its own, its sync permissions coming through a permission set group', async () => {
+    const [admin, own] = await Promise.all([
+      check(['-a', 'acme-crm', '--json'], sandbox.env),
+      check(['-a', 'acme-crm', '--json'], {...sandbox.env, SF_ACCESS_TOKEN: sandbox.tokens.integration}),
+    ])
+    for (const run of [admin, own]) {
+      expect(run.code, show(run)).to.equal(0)
+      const json = parseJson<UserCheckResult>(run)
+      expect(json.checks.filter(c => c.verdict !== 'pass'), JSON.stringify(json.checks, null, 1)).to.deep.equal([])
+      expect(json.fix).to.equal(null)
+      expect(byId(json, 'password-never-expires').evidence).to.equal('Password Never Expires from profile Minimum Access - API Only Integrations, Heroku_Connect_Access (group Heroku_Connect_Access)')
+    }
+
+    expect(parseJson<UserCheckResult>(own).ownToken).to.equal(true)
+    const audit = parseJson<AuditJson>(await runAudit(['-a', 'acme-crm', '--only', 'HC050', '--json'], {env: sandbox.env}))
+    expect(audit.findings).to.deep.equal([])
+  })
+})
