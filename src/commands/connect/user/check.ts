@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GuardCommand} from '../../../base-command.js'
 import {UsageError} from '../../../errors.js'
-import {appFlags, integrationUserFlags, outputFlags} from '../../../flags.js'
+import {appFlags, inputFlags, integrationUserFlags} from '../../../flags.js'
 
 export default class ConnectUserCheck extends GuardCommand {
   static override description = `check the Salesforce user Heroku Connect syncs as, and grant what it lacks
@@ -30,14 +30,14 @@ Connect's), 3 nothing could be checked (session expired, Salesforce unreachable)
   static override flags = {
     ...appFlags,
     ...integrationUserFlags,
-    ...outputFlags,
     apply: Flags.boolean({description: 'create and assign the permission set through the Salesforce REST API'}),
     'config-file': Flags.file({description: 'a `heroku connect:export` file to use instead of the Connect API (needs --username)'}),
     confirm: Flags.string({description: 'the app name, to --apply without a prompt'}),
     'dry-run': Flags.boolean({description: 'with --apply: show the plan and the REST calls, write nothing'}),
+    json: Flags.boolean({description: 'print the result (every check, the fix, what was applied) as JSON'}),
     out: Flags.directory({description: 'write the permission set as an sf project (metadata) to this directory'}),
     'permission-set': Flags.string({default: 'Heroku_Connect_Sync_Access', description: 'API name of the permission set to write or create'}),
-    'target-org': Flags.string({description: 'sf CLI org alias or username (default: SF_INSTANCE_URL + SF_ACCESS_TOKEN)'}),
+    'target-org': inputFlags['target-org'],
   }
 
   async run(): Promise<import('../../../workflows/user-check/index.js').UserCheckResult> {
