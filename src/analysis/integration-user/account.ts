@@ -5,8 +5,8 @@ import type {UserCheck} from './types.js'
 // expires, no interactive logins, and not a person's. Permissions are ORed over every
 // permission set that reaches the user (its profile's, its own, its groups').
 
-export const INTEGRATION_LICENSE = 'Salesforce Integration'
-export const INTEGRATION_PROFILE = 'Minimum Access - API Only Integrations'
+const INTEGRATION_LICENSE = 'Salesforce Integration'
+const INTEGRATION_PROFILE = 'Minimum Access - API Only Integrations'
 const INTERACTIVE = new Set(['Application', 'SAML Idp Initiated SSO', 'SAML Sfdc Initiated SSO'])
 // words a dedicated user's name carries and a person's does not
 const MACHINE_NAME = /\b(?:api|automation|bot|connect|etl|heroku|integration|service|sync|system)\b/i
@@ -18,18 +18,18 @@ export function holds(facts: SfIntegrationUserFacts, permission: UserPermission)
 }
 
 /** The permission sets that grant `permission`, for evidence: `profile Connect Sync, Heroku_Connect_Sync (group X)`. */
-export function grantedBy(facts: SfIntegrationUserFacts, permission: UserPermission): string {
+function grantedBy(facts: SfIntegrationUserFacts, permission: UserPermission): string {
   const sets = (facts.permissionSets ?? []).filter(set => set.permissions[permission])
   return sets.map(set => (set.type === 'Profile' ? `profile ${facts.user?.profileName ?? set.name}` : set.group ? `${set.name} (group ${set.group})` : set.name)).join(', ')
 }
 
-export function isApiOnly(facts: SfIntegrationUserFacts): boolean | null {
+function isApiOnly(facts: SfIntegrationUserFacts): boolean | null {
   const user = facts.user!
   if (user.userLicense === INTEGRATION_LICENSE && user.profileName === INTEGRATION_PROFILE) return true
   return holds(facts, 'ApiUserOnly')
 }
 
-export function interactiveLogins(facts: SfIntegrationUserFacts): number {
+function interactiveLogins(facts: SfIntegrationUserFacts): number {
   return Object.entries(facts.logins?.byType ?? {}).filter(([type]) => INTERACTIVE.has(type)).reduce((sum, [, n]) => sum + n, 0)
 }
 

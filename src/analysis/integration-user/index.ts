@@ -5,7 +5,7 @@ import {accountChecks} from './account.js'
 import {encryptedCheck, fieldCheck, objectCheck, viewAllCheck} from './permissions.js'
 
 export type * from './types.js'
-export {holds, interactiveLogins, isApiOnly} from './account.js'
+export {holds} from './account.js'
 
 // One analysis of Connect's integration user, two views: HC050 turns the failing checks into
 // findings, connect:user:check draws them as a table and offers the grants as a permission set.
