@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GuardCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {appFlags, inputFlags, outputFlags} from '../../flags.js'
+import {appFlags, inputFlags, integrationUserFlags, outputFlags} from '../../flags.js'
 
 export default class ConnectAudit extends GuardCommand {
   static override description = `audit a Heroku Connect setup against every practice, in one read-only pass
@@ -24,6 +24,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
   static override flags = {
     ...appFlags,
     ...inputFlags,
+    ...integrationUserFlags,
     ...outputFlags,
     'fail-on': Flags.string({default: 'error', description: 'lowest severity that makes the command exit 1', options: ['error', 'warning', 'info', 'never']}),
     format: Flags.string({char: 'f', default: 'table', description: 'output format', options: ['table', 'json', 'markdown', 'sarif', 'junit']}),
@@ -60,6 +61,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
       runPhases: phaseRunner({mode: progressMode({json: format !== 'table' || Boolean(flags.output)})}),
       schema: flags.schema,
       targetOrg: flags['target-org'],
+      username: flags.username,
     })
     const report = analyse(snapshot, rules, waivers, snapshot.collectedAt.slice(0, 10))
     const text = renderReport(report, format as 'table', {
