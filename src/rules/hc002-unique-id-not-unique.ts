@@ -60,7 +60,10 @@ export const hc002: Rule = {
   partlySkipped(snapshot) {
     const postgres = snapshot.sources.postgres.ok ? snapshot.postgres : null
     return (postgres?.uniqueIds ?? []).filter(ids => ids.unfinished).map(ids => scanSkip(
-      `the NULL and duplicate count of ${postgres!.schema}.${ids.table}.${ids.column} (no unique index on it)`, ids.unfinished!.seconds,
+      ids.uniqueIndex
+        ? `the NULL count of ${postgres!.schema}.${ids.table}.${ids.column} through its unique index ${ids.uniqueIndex}`
+        : `the NULL and duplicate count of ${postgres!.schema}.${ids.table}.${ids.column} (a full scan: no unique index on it)`,
+      ids.unfinished!.seconds,
     ))
   },
   name: 'unique-id-not-unique',
