@@ -6,7 +6,7 @@ import {appFlags, inputFlags, outputFlags} from '../../flags.js'
 import {DEFAULT_MAX_SCAN_SECONDS} from '../../snapshot/postgres/budget.js'
 
 export default class ConnectAudit extends GuardCommand {
-  static override description = `audit a Heroku Connect setup against every practice, in one read-only pass
+  static override description = `audit a Heroku Connect setup against every practice, in one pass
 Collects the Connect configuration (API or export file), the Postgres catalog and _trigger_log, and Salesforce metadata
 once, then runs every rule (docs/rules.md).
 
