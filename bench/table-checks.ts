@@ -22,6 +22,7 @@ const COLUMN = 'external_id__c'
 const INDEX = `hcu_idx_${TABLE}_${COLUMN}`
 const INDEXED_TARGET = 0.05
 const SCAN_TARGET = 1.5
+const UNBOUNDED_SECONDS = 900
 
 export interface TableChecksBenchOptions {
   rows?: number
@@ -50,8 +51,10 @@ export async function benchTableChecks(options: TableChecksBenchOptions = {}): P
 
     log('measuring without a unique index')
     const groupBy = () => db.query(`SELECT ${COLUMN} FROM ${table} GROUP BY ${COLUMN} HAVING count(*) > 1`)
-    const [countPlain, groupByMs, scanMs] = await interleave(rounds, [count, groupBy, audit])
-    const scanFacts = await audit()
+    // the speed of the exact scan is measured with a budget it cannot reach; the budget itself just after
+    const unbounded = () => audit(UNBOUNDED_SECONDS)
+    const [countPlain, groupByMs, scanMs] = await interleave(rounds, [count, groupBy, unbounded])
+    const scanFacts = await unbounded()
     const budgeted = Date.now()
     const tight = await audit(1)
     const tightMs = Date.now() - budgeted
@@ -62,6 +65,7 @@ export async function benchTableChecks(options: TableChecksBenchOptions = {}): P
     const [countIndexed, indexedMs] = await interleave(rounds, [count, audit])
     const indexedFacts = await audit()
 
+    if (scanFacts[0].unfinished) throw new Error(`the exact scan did not finish within ${UNBOUNDED_SECONDS} s`)
     const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`
     const indexedRatio = indexedMs / countIndexed
     const scanRatio = scanMs / groupByMs
@@ -70,7 +74,7 @@ export async function benchTableChecks(options: TableChecksBenchOptions = {}): P
         `table-checks (${rows.toLocaleString('en-US')}-row read-write table, ${rounds} interleaved warm runs, median)`,
         `  database   built in ${(buildMs / 1000).toFixed(1)} s (${databaseName}, dropped)`,
         `  no index   count(*): ${ms(countPlain)}; baseline GROUP BY … HAVING count(*) > 1: ${ms(groupByMs)} (${(groupByMs / countPlain).toFixed(1)}x count(*))`,
-        `             HC002 exact scan: ${ms(scanMs)}  ratio ${scanRatio.toFixed(2)}x  ${verdict(scanRatio, SCAN_TARGET)}  ${facts(scanFacts)}`,
+        `             HC002 exact scan (GROUP BY … HAVING, count(*)): ${ms(scanMs)}  ratio ${scanRatio.toFixed(2)}x  ${verdict(scanRatio, SCAN_TARGET)}  ${facts(scanFacts)}`,
         `             with --max-scan-seconds 1: ${ms(tightMs)}, ${tight[0].unfinished ? 'reported unfinished' : 'finished'}  ${tightMs <= 1500 ? 'PASS' : 'FAIL'} (target: stops at the budget)`,
         `  index      count(*): ${ms(countIndexed)}`,
         `             HC002 through ${INDEX}: ${ms(indexedMs)}  ratio ${indexedRatio.toFixed(3)}x  ${verdict(indexedRatio, INDEXED_TARGET)}  ${facts(indexedFacts)}`,
