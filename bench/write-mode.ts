@@ -10,8 +10,8 @@ import {loadScenario} from '../src/sandbox/scenarios/index.js'
 import {qualified} from '../src/sql.js'
 import {readRuns} from '../src/snapshot/postgres/trigger-log.js'
 import {runWriteMode} from '../src/workflows/write-mode/index.js'
-import {benchServer, LAYOUT_VERSION, provideDatabase} from './audit-postgres.js'
-import {median, verdict} from './lib.js'
+import {LAYOUT_VERSION, provideDatabase} from './audit-postgres.js'
+import {benchServer, median, verdict} from './lib.js'
 
 // DESIGN.md §9: connect:write-mode over 2,000,000 pending `_trigger_log` rows (the messy
 // scenario's main app, the same database audit-postgres builds) <= 4x the plain per-table,

@@ -50,7 +50,7 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
           report(`${connection.mappings.length} mappings from ${request.configFile}`)
         } else if (request.app && request.heroku) {
           const {readLiveConnection} = await import('../../snapshot/collect.js')
-          const live = await readLiveConnection(request.heroku, request.app, request.resource, report, {validations: false})
+          const live = await readLiveConnection({databaseUrl: request.databaseUrl, resource: request.resource}, request.heroku, request.app, report, {validations: false})
           connection = request.schema ? {...live.connection, schema: request.schema} : live.connection
           databaseUrl ??= live.databaseUrl
         } else {
