@@ -1,4 +1,5 @@
 import {benchAuditPostgres} from './audit-postgres.js'
+import {benchReloadRemap} from './reload-remap.js'
 import {benchStartup} from './startup.js'
 
 // `npm run bench`: runs every benchmark and prints ratios against same-run baselines.
@@ -7,6 +8,7 @@ const only = process.argv[2]
 const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[]}> = {
   startup: () => benchStartup(),
   'audit-postgres': () => benchAuditPostgres(),
+  'reload-remap': () => benchReloadRemap(),
 }
 
 for (const [name, run] of Object.entries(benches)) {

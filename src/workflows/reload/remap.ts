@@ -1,3 +1,4 @@
+import {qualified} from '../../sql.js'
 import {updateJournal} from '../state/journal.js'
 import {stateTable} from '../state/schema.js'
 import {idMapSql, idMapTable, remapBatchSql, remapBoundsSql, unmatchedSql} from './sql.js'
@@ -10,7 +11,7 @@ import type {RemapProgress, RemapTarget} from './types.js'
 // together, so each range is applied exactly once however often the run is killed and resumed.
 // Nothing is read into Node: every batch is one UPDATE … FROM inside Postgres.
 
-const BATCH_ROWS = 50_000
+const BATCH_ROWS = 20_000
 const LOCK_RETRIES = 5
 
 const label = (t: RemapTarget) => `${t.schema}.${t.table}.${t.column}`
@@ -35,6 +36,20 @@ export async function remapStep(ctx: StepContext, report: (line: string) => void
       progress = {done: false, longestMs: 0, next: lo, unmatched: Number(un.n), updated: 0}
     }
 
+    // batching by key, the column's own indexes only slow the updates down (every row gets a new
+    // entry): they are dropped (definitions kept in the journal) and rebuilt CONCURRENTLY after
+    if (target.key && !progress.indexes) {
+      progress = {...progress, indexes: await columnIndexes(ctx, target)}
+      await updateJournal(ctx.session, id, {progress: {remap: {...all, [name]: progress}}})
+    }
+
+    for (const index of progress.indexes ?? []) {
+      await ctx.session.transaction(async tx => {
+        await tx.query("SET LOCAL lock_timeout = '2s'")
+        await tx.query(`DROP INDEX IF EXISTS ${qualified(target.schema, index.name)}`)
+      })
+    }
+
     const sql = remapBatchSql(target, id)
     while (progress.next <= hi) {
       if (ctx.stopRequested()) throw new InterruptedError(`stopped while remapping ${name}`, `continue with ${ctx.resumeCommand}`)
@@ -43,6 +58,9 @@ export async function remapStep(ctx: StepContext, report: (line: string) => void
       const started = Date.now()
       const updated = await withLockRetries(() => ctx.session.transaction(async tx => {
         await tx.query("SET LOCAL lock_timeout = '2s'")
+        // a batch is a few thousand rows: probing the map's primary key per row beats hashing all of it
+        await tx.query('SET LOCAL enable_hashjoin = off')
+        await tx.query('SET LOCAL enable_mergejoin = off')
         const result = await tx.query(sql, [from, to])
         const next: RemapProgress = {...progress!, next: to, updated: progress!.updated + (result.rowCount ?? 0)}
         next.longestMs = Math.max(next.longestMs, Date.now() - started)
@@ -55,6 +73,7 @@ export async function remapStep(ctx: StepContext, report: (line: string) => void
       ctx.afterCommit('remap-batch')
     }
 
+    for (const index of progress.indexes ?? []) await rebuildIndex(ctx, target, index, report)
     progress = {...progress, done: true}
     all[name] = progress
     await updateJournal(ctx.session, id, {event: `remapped ${name}: ${progress.updated} rows, ${progress.unmatched} without a new id`, progress: {remap: all}})
@@ -63,6 +82,29 @@ export async function remapStep(ctx: StepContext, report: (line: string) => void
   ctx.journal.progress.remap = all
   await ctx.session.transaction(tx => commitStep(ctx, tx, 'remap', {remap: all}, `remapped ${ctx.journal.plan.remap.length} columns; id map in ${stateTable(idMapTable(id))}`))
   return all
+}
+
+/** Plain (not unique, not constraint) indexes whose only key is the column. */
+async function columnIndexes(ctx: StepContext, target: RemapTarget): Promise<Array<{definition: string; name: string}>> {
+  const {rows} = await ctx.session.query<{definition: string; name: string}>(
+    `SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indrelid = $1::regclass AND i.indnatts = 1 AND NOT i.indisunique AND NOT i.indisprimary AND a.attname = $2
+        AND i.indpred IS NULL AND i.indexprs IS NULL
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+    [qualified(target.schema, target.table), target.column],
+  )
+  return rows
+}
+
+/** CREATE INDEX CONCURRENTLY: writes go on meanwhile. A build killed half way leaves an invalid index, dropped first. */
+async function rebuildIndex(ctx: StepContext, target: RemapTarget, index: {definition: string; name: string}, report: (line: string) => void): Promise<void> {
+  const {rows} = await ctx.session.query<{valid: boolean}>(
+    'SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)', [qualified(target.schema, index.name)])
+  if (rows[0]?.valid) return
+  if (rows.length > 0) await ctx.session.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(target.schema, index.name)}`)
+  report(`rebuilding index ${index.name} concurrently`)
+  await ctx.session.query(index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '))
 }
 
 async function idsOverlap(ctx: StepContext, id: number): Promise<boolean> {

@@ -100,6 +100,8 @@ export interface RemapProgress {
   unmatched: number
   /** longest batch transaction, ms */
   longestMs: number
+  /** the column's plain indexes, dropped during the batches and rebuilt concurrently after */
+  indexes?: Array<{name: string; definition: string}>
 }
 
 export interface ReloadProgress {
