@@ -4,7 +4,7 @@ import pg from 'pg'
 
 import type {Sandbox} from '../../src/sandbox/index.js'
 import {APP, REMAP, references, type References, startWorld} from '../workflows/reload/world.js'
-import {type CliResult, expectCleanFailure, expectNoSecrets, RUN_JS, runCli, secretsOf, show, startDropProxy} from './helpers.js'
+import {type CliResult, expectCleanFailure, expectNoSecrets, logicalLines, RUN_JS, runCli, secretsOf, show, startDropProxy} from './helpers.js'
 
 // `heroku connect:reload --safe` end to end: the built CLI in its own process against the
 // sandbox, whose fake Connect reloads Contact in visible steps. Contact carries a view, a user
@@ -48,7 +48,7 @@ async function endState(url: string): Promise<EndState> {
 const reloadPosts = (sandbox: Sandbox) => sandbox.connect.server.log.filter(e => e.method === 'POST' && e.path.endsWith('/actions/reload'))
 
 /** Spawns the CLI; when its stderr first matches `cue`, runs `then` (while the command waits). */
-function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then: () => Promise<unknown>): Promise<CliResult> {
+function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then: (child: ReturnType<typeof spawn>) => Promise<unknown>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN_JS, ...args], {env: {...process.env, ...env}})
     let [stdout, stderr, cued] = ['', '', false]
@@ -59,7 +59,7 @@ function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then
       stderr += chunk
       if (!cued && cue.test(stderr)) {
         cued = true
-        then().catch(reject)
+        then(child).catch(reject)
       }
     })
     child.on('exit', code => resolve({args, code: code ?? -1, stderr, stdout}))
@@ -214,6 +214,17 @@ describe('connect:reload --safe against the sandbox', function () {
     }
 
     expect(refusedSecond, 'at least one second run met a live first run').to.be.greaterThan(0)
+  })
+
+  it('Ctrl-C stops at the next step boundary with exit 4 and the resume command; --resume finishes', async () => {
+    const stopped = await runUntil(SAFE, env, /Waiting for Connect to reload/, async child => child.kill('SIGINT'))
+    expect(stopped.code, show(stopped)).to.equal(4)
+    expect(stopped.stderr).to.match(/Stopping at the next step boundary/)
+    expect(logicalLines(stopped.stderr).join('\n')).to.match(/Try this: continue with heroku connect:reload --resume -a acme-crm/)
+    expect((await sql<{status: string}>(url, "SELECT status FROM connect_guard.journal WHERE status <> 'complete'"))[0].status).to.equal('interrupted')
+    const resumed = await runCli(RESUME, {env})
+    expect(resumed.code, show(resumed)).to.equal(0)
+    expect((await endState(url)).refs).to.deep.equal(original)
   })
 
   it('a Connect 5xx on the reload call is one line (exit 3); --resume then finishes', async () => {
