@@ -216,6 +216,21 @@ describe('connect:reload --safe against the sandbox', function () {
     expect(refusedSecond, 'at least one second run met a live first run').to.be.greaterThan(0)
   })
 
+  it('--resume --abort before the reload restores the dropped foreign key and calls no reload', async () => {
+    const posts = reloadPosts(sandbox).length
+    const crashed = await runCli(SAFE, {env: {...env, HCG_TEST_CRASH_AFTER: 'unblock'}})
+    expect(crashed.code, show(crashed)).to.not.equal(0)
+    expect((await endState(url)).fkValidated, 'the crash left the foreign key dropped').to.deep.equal([])
+    const aborted = await runCli([...RESUME, '--abort'], {env})
+    expect(aborted.code, show(aborted)).to.equal(0)
+    expect(aborted.stdout).to.match(/aborted before the reload/)
+    const state = await endState(url)
+    expect(state.fkValidated).to.deep.equal([true])
+    expect(state.refs).to.deep.equal(original)
+    expect(state.journal.every(j => j.status === 'complete')).to.equal(true)
+    expect(reloadPosts(sandbox)).to.have.length(posts)
+  })
+
   it('Ctrl-C stops at the next step boundary with exit 4 and the resume command; --resume finishes', async () => {
     const stopped = await runUntil(SAFE, env, /Waiting for Connect to reload/, async child => child.kill('SIGINT'))
     expect(stopped.code, show(stopped)).to.equal(4)

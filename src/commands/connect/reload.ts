@@ -25,6 +25,7 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
     {command: '<%= config.bin %> <%= command.id %> Contact --safe -a example-app --remap public.orders.contact_id --confirm example-app', description: 'reload, remapping an app column'},
     {command: '<%= config.bin %> <%= command.id %> Contact --safe -a example-app --wait-drain 10m --confirm example-app', description: 'let Connect send pending changes first'},
     {command: '<%= config.bin %> <%= command.id %> --resume -a example-app --confirm example-app', description: 'continue an interrupted reload'},
+    {command: '<%= config.bin %> <%= command.id %> --resume --abort -a example-app --confirm example-app', description: 'stop an interrupted run before the reload, restoring its foreign keys'},
     {command: '<%= config.bin %> <%= command.id %> --status -a example-app', description: 'show the journal of the last reloads'},
   ]
 
@@ -35,6 +36,7 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
   static override flags = {
     ...appFlags,
     ...outputFlags,
+    abort: Flags.boolean({dependsOn: ['resume'], description: 'with --resume: restore what an interrupted run dropped and close it, if Connect was not asked to reload yet'}),
     confirm: Flags.string({description: 'the app name, to run without a prompt'}),
     'database-url': Flags.string({description: "Postgres URL (default: the app's config var named by the connection's db_key)"}),
     'dry-run': Flags.boolean({description: 'print the preflight and the exact SQL and API calls, change nothing'}),
@@ -61,6 +63,7 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
     }
 
     const result = await runReloadCommand({
+      abort: flags.abort,
       app: flags.app,
       databaseUrl: flags['database-url'],
       dryRun: flags['dry-run'],

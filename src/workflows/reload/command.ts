@@ -22,6 +22,8 @@ export interface ReloadCommandRequest {
   resource?: string
   mapping?: string
   mode: 'preflight' | 'resume' | 'safe' | 'status'
+  /** with resume: restore what the run dropped and close it, when Connect has not been asked to reload yet */
+  abort?: boolean
   remap: string[]
   force: CheckName[]
   dryRun: boolean
@@ -109,7 +111,7 @@ async function inSession(
     await request.present.confirm(request.app)
     process.on('SIGINT', onSigint)
     try {
-      return {...base, exitCode: 0, outcome: await resumeReload(runRequest)}
+      return {...base, exitCode: 0, outcome: await resumeReload(runRequest, {abort: request.abort})}
     } finally {
       process.off('SIGINT', onSigint)
     }

@@ -77,10 +77,11 @@ export async function startReload(request: RunRequest, preflight: Preflight): Pr
 }
 
 /** Continues the open journal of this connection from its last completed step. */
-export async function resumeReload(request: RunRequest): Promise<ReloadOutcome> {
+export async function resumeReload(request: RunRequest, options: {abort?: boolean} = {}): Promise<ReloadOutcome> {
   return withLock(request, async () => {
     const open = await openJournal<ReloadPlan, ReloadProgress>(request.session, JOURNAL_KIND, request.connection.id)
     if (!open) throw new GuardError(`no interrupted reload to resume on connection ${request.connection.name ?? request.connection.id}`, 2, '`heroku connect:reload --status` lists past reloads')
+    if (options.abort) return abortRun(request, open as ReloadJournal)
     await updateJournal(request.session, open.id, {error: null, event: `resumed after ${open.step}`, status: 'running'})
     return runSteps(request, {...open, status: 'running'} as ReloadJournal)
   })
@@ -121,6 +122,19 @@ async function runSteps(request: RunRequest, journal: ReloadJournal): Promise<Re
     ...Object.entries(final.progress.remap ?? {}).filter(([, p]) => p.unmatched > 0).map(([name, p]) => `${name}: ${p.unmatched} rows hold ids whose record is gone from Salesforce; they were left as they were`),
   ]
   return {journalId: journal.id, progress: final.progress, status: 'complete', warnings}
+}
+
+/** Stops a run that has not asked Connect to reload yet: restores what it dropped, closes the journal. */
+async function abortRun(request: RunRequest, journal: ReloadJournal): Promise<ReloadOutcome> {
+  if (STEPS.indexOf(journal.step as Step) >= STEPS.indexOf('reload')) {
+    throw new GuardError(`reload ${journal.id} has already asked Connect to reload ${journal.target}: it cannot be undone, only finished`, 1, request.resumeCommand)
+  }
+
+  const ctx: StepContext = {...request, journal}
+  await request.runPhases([{tasks: [{run: report => restoreStep(ctx, report), title: TITLES.restore}], title: TITLES.restore}])
+  await updateJournal(request.session, journal.id, {event: 'aborted: nothing was reloaded, the foreign keys are back', status: 'complete', step: 'complete'})
+  const final = (await readJournal<ReloadPlan, ReloadProgress>(request.session, journal.id))!
+  return {journalId: journal.id, progress: final.progress, status: 'complete', warnings: ['aborted before the reload: the table was not reloaded']}
 }
 
 /** Marks the journal interrupted or failed; when the database itself is gone there is nothing to mark. */
