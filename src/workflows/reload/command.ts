@@ -3,9 +3,10 @@ import type {APIClient} from '@heroku-cli/command'
 import type {ConnectionDetails, MappingDetails} from '../../clients/connect-types.js'
 import type {PgSession} from '../../clients/postgres.js'
 import {parseDuration} from '../../duration.js'
-import {UsageError} from '../../errors.js'
+import {GuardError, UsageError} from '../../errors.js'
 import type {PhaseRunner} from '../../progress.js'
-import {type Journal, type JournalEvent, journalEvents, recentJournals} from '../state/journal.js'
+import {type Journal, type JournalEvent, journalEvents, openJournal, recentJournals} from '../state/journal.js'
+import {runLockHeld} from '../state/lock.js'
 import {stateSchemaExists, stateTable} from '../state/schema.js'
 import {readPendingCount} from './catalog.js'
 import {dryRunStatements} from './dry-run.js'
@@ -118,6 +119,7 @@ async function inSession(
   }
 
   const mapping = pickMapping(connection, request.mapping!)
+  if (request.mode === 'safe') await refuseWhileOpen(session, connection, resumeCommand)
   const preflightOf = (fresh: MappingDetails) => session.readOnly(tx => runPreflight(tx, {
     app: request.app, connection, force: request.force, mapping: fresh, remap: request.remap, timeoutMs,
   }, session.target))
@@ -153,6 +155,16 @@ async function inSession(
   } finally {
     process.off('SIGINT', onSigint)
   }
+}
+
+/** A run in progress (lock held) or left open (journal) comes first: a preflight now would only see its effects. */
+async function refuseWhileOpen(session: PgSession, connection: ConnectionDetails, resumeCommand: string): Promise<void> {
+  if (await runLockHeld(session, JOURNAL_KIND, connection.id)) {
+    throw new GuardError(`another connect:reload is running on connection ${connection.name ?? connection.id}`, 1, 'wait for it to finish; `heroku connect:reload --status` shows its journal')
+  }
+
+  const open = await openJournal<ReloadPlan, ReloadProgress>(session, JOURNAL_KIND, connection.id)
+  if (open) throw new GuardError(`reload ${open.id} of ${open.target} is ${open.status} at step ${open.step}; finish it before starting another`, 1, resumeCommand)
 }
 
 function pickMapping(connection: ConnectionDetails, wanted: string): MappingDetails {
