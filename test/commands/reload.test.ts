@@ -199,7 +199,7 @@ describe('connect:reload --safe against the sandbox', function () {
       if (open) {
         const second = await runCli(SAFE, {env})
         expect(second.code, show(second)).to.equal(1)
-        expect(second.stderr).to.match(/another connect:reload is running|finish it before starting another/)
+        expect(logicalLines(second.stderr).join('\n')).to.match(/another connect:reload is running|finish it before starting another/)
         refusedSecond++
       }
 
