@@ -252,7 +252,7 @@ describe('connect:reload --safe against the sandbox', function () {
   })
 
   it('the database going away mid-run is one line (exit 3); --resume then finishes', async () => {
-    const proxy = await startDropProxy(url, 40)
+    const proxy = await startDropProxy(url, 70)
     try {
       const failed = await runCli([...SAFE, '--database-url', proxy.url], {env})
       expect(proxy.dropped).to.equal(true)
@@ -261,9 +261,16 @@ describe('connect:reload --safe against the sandbox', function () {
       await proxy.close()
     }
 
-    const resumed = await runCli(RESUME, {env})
-    expect(resumed.code, show(resumed)).to.equal(0)
-    expect((await endState(url)).refs).to.deep.equal(original)
+    // dropped before its journal existed, the run had changed nothing; after, --resume finishes it
+    const open = await sql(url, "SELECT 1 FROM connect_guard.journal WHERE status <> 'complete'")
+    if (open.length > 0) {
+      const resumed = await runCli(RESUME, {env})
+      expect(resumed.code, show(resumed)).to.equal(0)
+    }
+
+    const state = await endState(url)
+    expect(state.refs).to.deep.equal(original)
+    expect(state.fkValidated).to.deep.equal([true])
   })
 
   it('bad input: unknown mapping and bad --remap columns exit 2, a column of other ids is refused', async () => {
