@@ -1,4 +1,5 @@
 import {benchAuditPostgres} from './audit-postgres.js'
+import {benchReloadRemap} from './reload-remap.js'
 import {benchStartup} from './startup.js'
 import {benchWriteMode} from './write-mode.js'
 import {benchTableChecks} from './table-checks.js'
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[
   startup: () => benchStartup(),
   'audit-postgres': () => benchAuditPostgres(),
   'write-mode': () => benchWriteMode(),
+  'reload-remap': () => benchReloadRemap(),
   'table-checks': () => benchTableChecks(),
 }
 if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)
