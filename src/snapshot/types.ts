@@ -39,6 +39,8 @@ export interface ConnectionFacts {
   salesforceUser?: {organizationId: null | string; username: null | string}
   /** Connect's own diagnose result (HC080); null when it could not be run */
   validations: null | ValidationCheck[]
+  /** why `validations` is null although the Connect API was read (a run that timed out, a 403, …) */
+  validationsSkipped?: {reason: string; provide: string}
 }
 
 export interface MappingFacts {
@@ -141,6 +143,13 @@ export interface UniqueIdFacts {
   nulls: number
   duplicates: number
   default: null | string
+  /** a valid, non-partial unique index on this column alone (Connect's `hcu_idx_<t>_<column>`):
+   *  duplicates are impossible, NULLs are counted through it and `rows` is the planner's estimate */
+  uniqueIndex?: null | string
+  /** `rows` is the planner's estimate rather than a count */
+  rowsEstimated?: boolean
+  /** the count did not finish within its --max-scan-seconds budget: `nulls` and `duplicates` are unknown (0) */
+  unfinished?: {seconds: number}
 }
 
 export interface LogRunFacts {
@@ -174,6 +183,8 @@ export interface PostgresFacts {
   uniqueIds: UniqueIdFacts[]
   triggerLog: null | TriggerLogFacts
   lastopFailed: Array<{table: string; count: number; samples: string[]}>
+  /** mapped tables whose FAILED count did not finish within --max-scan-seconds */
+  lastopUnfinished?: {tables: string[]; seconds: number}
   xmlbinary: {database: null | string; roles: Array<{role: string; database: null | string; value: string}>}
 }
 
