@@ -15,6 +15,8 @@ export interface CollectRequest {
   schema?: string
   databaseUrl?: string
   targetOrg?: string
+  /** the Salesforce user Connect syncs as, when the connection does not say (an export file) */
+  username?: string
   heroku?: APIClient
   /** per-check budget of the table scans (--max-scan-seconds) */
   maxScanSeconds?: number
@@ -74,7 +76,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
   const salesforceTask: ProgressTask = {
     async run(report) {
       const {readSalesforce} = await import('./salesforce.js')
-      const result = await readSalesforce({connection: snapshot.connection, env: request.env, targetOrg: request.targetOrg})
+      const result = await readSalesforce({connection: snapshot.connection, env: request.env, targetOrg: request.targetOrg, username: request.username})
       snapshot.sources.salesforce = result.status
       snapshot.salesforce = result.facts
       report(result.facts ? `${Object.keys(result.facts.objects).length} objects described` : `skipped: ${result.status.reason}`)

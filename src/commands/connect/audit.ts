@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {GuardCommand} from '../../base-command.js'
 import {UsageError} from '../../errors.js'
-import {appFlags, inputFlags, outputFlags} from '../../flags.js'
+import {appFlags, inputFlags, integrationUserFlags, outputFlags} from '../../flags.js'
 import {DEFAULT_MAX_SCAN_SECONDS} from '../../snapshot/postgres/budget.js'
 
 export default class ConnectAudit extends GuardCommand {
@@ -36,6 +36,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
   static override flags = {
     ...appFlags,
     ...inputFlags,
+    ...integrationUserFlags,
     ...outputFlags,
     'database-url': Flags.string({description: 'Postgres URL (default: with --app, the app\'s config var named by the connection\'s db_key; without --app, DATABASE_URL)'}),
     'fail-on': Flags.string({default: 'error', description: 'lowest severity that makes the command exit 1', options: ['error', 'warning', 'info', 'never']}),
@@ -77,6 +78,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
       runPhases: phaseRunner({mode: progressMode({json: format !== 'table' || Boolean(flags.output)})}),
       schema: flags.schema,
       targetOrg: flags['target-org'],
+      username: flags.username,
     })
     const report = analyse(snapshot, rules, waivers, snapshot.collectedAt.slice(0, 10))
     const text = renderReport(report, format as 'table', {
