@@ -146,7 +146,7 @@ export interface UniqueIdFacts {
   duplicates: number
   default: null | string
   /** a valid, non-partial unique index on this column alone (Connect's `hcu_idx_<t>_<column>`):
-   *  duplicates are impossible, NULLs are counted through it and `rows` is the planner's estimate */
+   *  duplicates are impossible and NULLs are counted through it; `rows` of a big table is then the planner's estimate */
   uniqueIndex?: null | string
   /** `rows` is the planner's estimate rather than a count */
   rowsEstimated?: boolean

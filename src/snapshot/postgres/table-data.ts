@@ -6,6 +6,9 @@ import type {Queryable} from './queryable.js'
 // Per-table data checks, each one statement over all the tables that need it (UNION ALL), so the
 // number of round trips does not grow with the number of mappings.
 
+/** Below this many rows (the planner's estimate) a table's rows are counted even when its identifier has a unique index. */
+const EXACT_ROWS_BELOW = 100_000
+
 export interface UniqueIdTarget {
   table: string
   column: string
@@ -74,8 +77,8 @@ async function indexedNulls(db: Queryable, schema: string, targets: Array<Unique
   const part = (t: UniqueIdTarget & {estimate: null | number}, i: number) => {
     const table = qualified(schema, truncateIdentifier(t.table))
     const col = quoteIdent(truncateIdentifier(t.column))
-    // a table never analysed has no estimate: count it then (Connect's tables are analysed by autovacuum)
-    const rows = t.estimate === null ? `(SELECT count(*) FROM ${table})` : 'NULL::bigint'
+    // rows are counted where that is cheap, or where a table never analysed has no estimate
+    const rows = t.estimate === null || t.estimate < EXACT_ROWS_BELOW ? `(SELECT count(*) FROM ${table})` : 'NULL::bigint'
     return `SELECT ${i} AS i, (SELECT count(*) FROM ${table} WHERE ${col} IS NULL) AS nulls, ${rows} AS rows`
   }
   // a btree indexes NULLs; without these the planner may still pick a scan of the whole table
