@@ -11,6 +11,17 @@ export type Node =
   | {kind: 'number'; text: string}
   | {kind: 'string'; value: string}
 
+/** Every field path the formula names, in order of appearance. */
+export function fieldPaths(node: Node): string[][] {
+  switch (node.kind) {
+    case 'binary': return [...fieldPaths(node.left), ...fieldPaths(node.right)]
+    case 'call': return node.args.flatMap(a => fieldPaths(a))
+    case 'field': return [node.path]
+    case 'negate': return fieldPaths(node.operand)
+    default: return []
+  }
+}
+
 /** A formula the parser cannot read: the message says where. */
 export class FormulaSyntaxError extends Error {}
 
@@ -20,7 +31,7 @@ interface Token {
   at: number
 }
 
-const OPERATORS = ['&&', '||', '==', '!=', '<>', '<=', '>=', '+', '-', '*', '/', '^', '&', '=', '<', '>', '(', ')', ',']
+const OPERATORS = ['&&', '||', '==', '!=', '<>', '<=', '>=', '+', '-', '*', '/', '^', '&', '=', '<', '>', '!', '(', ')', ',']
 const ESCAPES: Record<string, string> = {'"': '"', "'": "'", '\\': '\\', n: '\n', r: '\r', t: '\t'}
 
 export function tokenize(source: string): Token[] {
@@ -35,7 +46,7 @@ export function tokenize(source: string): Token[] {
     }
 
     const number = /^(\d+(\.\d*)?|\.\d+)/.exec(rest)
-    const name = /^\$?[A-Za-z_][A-Za-z0-9_]*(\.\$?[A-Za-z_][A-Za-z0-9_]*)*/.exec(rest)
+    const name = /^\$?[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z_][A-Za-z0-9_]*)?(\.\$?[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z_][A-Za-z0-9_]*)?)*/.exec(rest)
     if (number || name) {
       tokens.push({at, kind: number ? 'number' : 'name', text: (number ?? name)![0]})
       at += (number ?? name)![0].length
@@ -102,9 +113,10 @@ export function parse(source: string): Node {
 
   function unary(): Node {
     const token = peek()
-    if (token?.kind === 'op' && (token.text === '-' || token.text === '+')) {
+    if (token?.kind === 'op' && ['!', '+', '-'].includes(token.text)) {
       pos++
       const operand = unary()
+      if (token.text === '!') return {args: [operand], kind: 'call', name: 'NOT'}
       return token.text === '-' ? {kind: 'negate', operand} : operand
     }
 

@@ -48,6 +48,7 @@ export function translateFormula(formula: string, object: FormulaObject, setting
 
   function field(path: string[]): Typed {
     if (path.some(p => p.startsWith('$'))) throw new Refusal('global', `${path.join('.')} is a global Salesforce value, not a column`)
+    if (path.some(p => p.includes(':'))) throw new Refusal('polymorphic', `${path.join('.')} reads through a polymorphic lookup, which Connect stores as a bare id`)
     if (path.length - 1 > MAX_LOOKUP_DEPTH) throw new Refusal('lookup-depth', `${path.join('.')} goes ${path.length - 1} lookups deep; at most ${MAX_LOOKUP_DEPTH} are translated`)
     let target = object
     let alias = BASE_ALIAS

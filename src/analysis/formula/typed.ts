@@ -13,6 +13,7 @@ export interface Typed {
 export type RefusalReason =
   | 'global' // $User, $Label, $Setup, … : not in Postgres
   | 'lookup-depth' // more than two lookups deep
+  | 'polymorphic' // Owner:User.Name, What:Account.Name: a lookup to one of several objects
   | 'syntax' // the parser could not read it
   | 'type' // a type the subset does not translate faithfully
   | 'unmapped' // a field or lookup the mapping does not hold
@@ -27,7 +28,11 @@ export class Refusal extends Error {
 export const isText = (t: SqlType) => t === 'text'
 
 /** A text value where Salesforce's blank (null or '') reads as ''. */
-export const blankAsEmpty = (e: Typed) => (e.type === 'null' ? `''` : `COALESCE(${e.sql}, '')`)
+export function blankAsEmpty(e: Typed): string {
+  if (e.type === 'null') return `''`
+  // a text literal is never NULL
+  return /^'(?:[^']|'')*'::text$/.test(e.sql) ? e.sql : `COALESCE(${e.sql}, '')`
+}
 
 /** Salesforce treats '' and null alike for text; Postgres rows can hold either. */
 export function isBlankSql(e: Typed): string {
