@@ -1,6 +1,7 @@
 import type {FormulaField, FormulaObject} from './schema.js'
 
 import {quoteIdent, quoteLiteral} from '../../sql.js'
+import {BASE_ALIAS as PARENT_ALIAS} from './translate.js'
 import {Refusal, type RefusalReason} from './typed.js'
 
 // A roll-up summary field as a correlated aggregate over the child table: COUNT, SUM, MIN or MAX
@@ -24,10 +25,9 @@ export interface RollUpSpec {
 }
 
 export type RollUpTranslation =
-  | {detail: string; ok: false; reason: 'filter' | RefusalReason}
+  | {detail: string; ok: false; reason: RefusalReason}
   | {lookupColumn: string; ok: true; sql: string}
 
-export const PARENT_ALIAS = 'p'
 const CHILD = 'c'
 
 export function translateRollUp(spec: RollUpSpec, child: FormulaObject): RollUpTranslation {

@@ -41,7 +41,8 @@ const RETURN_TYPES: Record<string, SqlType> = {
   checkbox: 'boolean', currency: 'number', date: 'date', datetime: 'datetime', number: 'number', percent: 'number', text: 'text',
 }
 
-export function translateFormula(formula: string, object: FormulaObject, settings: FormulaSettings): Translation {
+/** `aliasPrefix` keeps the joins of several formulas in one view apart. */
+export function translateFormula(formula: string, object: FormulaObject, settings: FormulaSettings, aliasPrefix = 'j'): Translation {
   const joins: Join[] = []
   let volatile = false
   const blankAsZero = (settings.treatBlanksAs ?? 'BlankAsZero').toLowerCase() === 'blankaszero'
@@ -85,7 +86,7 @@ export function translateFormula(formula: string, object: FormulaObject, setting
   const aliasKeys: string[] = []
   function aliasFor(key: string): string {
     if (!aliasKeys.includes(key)) aliasKeys.push(key)
-    return `j${aliasKeys.indexOf(key) + 1}`
+    return `${aliasPrefix}${aliasKeys.indexOf(key) + 1}`
   }
 
   function translate(node: Node): Typed {

@@ -11,6 +11,7 @@ export interface Typed {
 }
 
 export type RefusalReason =
+  | 'filter' // a roll-up filter item the subset does not translate
   | 'global' // $User, $Label, $Setup, … : not in Postgres
   | 'lookup-depth' // more than two lookups deep
   | 'polymorphic' // Owner:User.Name, What:Account.Name: a lookup to one of several objects

@@ -48,7 +48,7 @@ export function outcomeOf(field: RealFormula | RealRollUp): Outcome {
     const child = standIn.object(field.summaryForeignKey.split('.')[0], 'child')
     child.field(field.summaryForeignKey.split('.')[1])
     const result = translateRollUp(field, child)
-    return result.ok ? {field, sql: `SELECT p.sfid, ${result.sql} AS v FROM ${standIn.object(field.object).table} p`, standIn} : {detail: result.detail, field, reason: result.reason, standIn}
+    return result.ok ? {field, sql: `SELECT t.sfid, ${result.sql} AS v FROM ${standIn.object(field.object).table} t`, standIn} : {detail: result.detail, field, reason: result.reason, standIn}
   }
 
   const first = translateReal(field)
