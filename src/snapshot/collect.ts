@@ -18,6 +18,8 @@ export interface CollectRequest {
   env: NodeJS.ProcessEnv
   /** shows the collection's phases as they run */
   runPhases: PhaseRunner
+  /** told which database was read, for workflows that go on to write to it */
+  onDatabaseUrl?: (url: string) => void
 }
 
 const NO_CONNECT: SourceStatus = {ok: false, provide: 'pass --app, or --config-file with a `heroku connect:export` file', reason: 'no Connect configuration'}
@@ -57,6 +59,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
     async run(report) {
       const url = databaseUrl ?? request.env.DATABASE_URL
       if (!url) return report('skipped: no database URL')
+      request.onDatabaseUrl?.(url)
       snapshot.postgres = await readPostgres(url, request.schema ?? snapshot.connection?.schema ?? 'salesforce', snapshot.connection)
       snapshot.sources.postgres = {ok: true}
       report(`${snapshot.postgres.relations.length} objects in schema ${snapshot.postgres.schema}`)

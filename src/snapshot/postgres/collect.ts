@@ -2,6 +2,7 @@ import type {ConnectionFacts, PostgresFacts, RelationFacts} from '../types.js'
 import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readSettings} from './catalog.js'
 import type {Queryable} from './queryable.js'
 import {truncateIdentifier} from '../../sql.js'
+import {readSavedDdl} from './saved-ddl.js'
 import {readLastopFailed, readUniqueIds} from './table-data.js'
 import {pendingFromRuns, readLogHealth, readRuns} from './trigger-log.js'
 
@@ -49,6 +50,7 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     triggerLog = {...health, pending: pendingFromRuns(runs), runs}
   }
 
+  const savedDdl = await readSavedDdl(db, schema)
   return {
     foreignKeys,
     functions,
@@ -56,6 +58,7 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     idLikeColumns,
     lastopFailed,
     relations,
+    savedDdl,
     schema,
     schemaExists: settings.schemaExists,
     serverVersion: settings.serverVersion,
