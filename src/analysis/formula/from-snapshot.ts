@@ -14,7 +14,10 @@ export function formulaObject(snapshot: Snapshot, objectName: string): FormulaOb
   const mapping = mappings.find(m => sameName(m.object, objectName))
   const described = mapping && snapshot.salesforce && describedObject(snapshot.salesforce, mapping.object)
   if (!mapping || !described) return undefined
-  const mapped = (name: string) => (sameName(name, 'Id') ? findField(described, 'Id') : mapping.fields.some(f => sameName(f, name)) ? findField(described, name) : undefined)
+  const table = snapshot.postgres?.relations.find(r => r.name === truncateIdentifier(mapping.table) && r.kind === 'r')
+  // Connect keeps sfid and isdeleted whatever the field list says
+  const alwaysThere = (name: string) => sameName(name, 'Id') || (sameName(name, 'IsDeleted') && Boolean(table?.columns.some(c => c.name === 'isdeleted')))
+  const mapped = (name: string) => (alwaysThere(name) || mapping.fields.some(f => sameName(f, name)) ? findField(described, name) : undefined)
   return {
     field(name) {
       const field = mapped(name)

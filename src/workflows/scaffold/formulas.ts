@@ -1,13 +1,16 @@
+import type {CustomFieldMetadata} from '../../snapshot/custom-fields.js'
 import type {Snapshot} from '../../snapshot/types.js'
 
 import {formulaObject} from '../../analysis/formula/from-snapshot.js'
+import {translateRollUp} from '../../analysis/formula/rollup.js'
 import {translateFormula} from '../../analysis/formula/translate.js'
-import {formulaReferences, isFormula, looksLikeRollUp, mappedFields} from '../../analysis/salesforce-fields.js'
+import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
 
-// --formulas: a view per mapped object in the helper schema computing its cross-object formulas
-// from the mapped columns. Roll-up summaries need the summary's metadata, which the describe does
-// not carry: they are listed, not generated, until the Tooling API read is in place.
+// --formulas: one view per mapped object in the helper schema, computing its cross-object
+// formulas (through the translator) and roll-up summaries (an aggregate over the mapped child
+// table) from mapped columns. The Tooling metadata gives each field's exact settings; without it a
+// formula falls back to the describe and Salesforce's defaults, and a roll-up cannot be built.
 
 /** The describe's type of a formula field, as the metadata's return type. */
 const RETURN_TYPES: Record<string, string> = {
@@ -18,30 +21,58 @@ export interface FormulaPlan {
   statements: string[]
   computed: Array<{object: string; field: string; view: string}>
   untranslated: Array<{object: string; field: string; reason: string; detail: string}>
+  /** fields a view now computes: the mapping no longer needs its stale copy */
+  replaced: Array<{object: string; field: string}>
+  /** child lookups the roll-ups join on, missing from the child mapping's indexes */
+  indexSuggestions: Array<{object: string; field: string}>
 }
 
-export function planFormulaViews(snapshot: Snapshot, helper: string): FormulaPlan {
-  const plan: FormulaPlan = {computed: [], statements: [], untranslated: []}
-  if (!snapshot.salesforce || !snapshot.connection) return plan
+/** The custom formula and roll-up fields --formulas would replace, for the Tooling read. */
+export function replaceableFields(snapshot: Snapshot): Array<{object: string; field: string}> {
+  return mappedFields(snapshot)
+    .filter(({field}) => looksLikeRollUp(field) || (isFormula(field) && formulaReferences(field.calculatedFormula).crossObject.length > 0))
+    .map(({field, mapping}) => ({field: field.name, object: mapping.object}))
+}
+
+export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>): FormulaPlan {
+  const plan: FormulaPlan = {computed: [], indexSuggestions: [], replaced: [], statements: [], untranslated: []}
   const byObject = new Map<string, ComputedField[]>()
-  for (const {field, mapping} of mappedFields(snapshot)) {
-    const list = byObject.get(mapping.object) ?? []
-    byObject.set(mapping.object, list)
+  for (const {object, field: name} of replaceableFields(snapshot)) {
+    const field = mappedFields(snapshot).find(f => f.mapping.object === object && f.field.name === name)!.field
+    const meta = metadata[`${object}.${name}`]
+    const list = byObject.get(object) ?? []
+    byObject.set(object, list)
+    const self = formulaObject(snapshot, object)!
+    let computed: ComputedField
     if (looksLikeRollUp(field)) {
-      plan.untranslated.push({detail: 'the roll-up\'s summary metadata (Tooling API CustomField) is not read yet', field: field.name, object: mapping.object, reason: 'roll-up'})
-      continue
+      if (!meta?.summaryForeignKey) {
+        plan.untranslated.push({detail: 'no summary metadata from the Tooling API (CustomField)', field: name, object, reason: 'roll-up'})
+        continue
+      }
+
+      const childName = meta.summaryForeignKey.split('.')[0]
+      const child = formulaObject(snapshot, childName)
+      const spec = {filterItems: meta.summaryFilterItems ?? [], operation: meta.summaryOperation ?? '', summarizedField: meta.summarizedField ?? undefined, summaryForeignKey: meta.summaryForeignKey}
+      const translation = child ? translateRollUp(spec, child) : {detail: `the child object ${childName} is not mapped`, ok: false as const, reason: 'unmapped' as const}
+      computed = {field: name, source: `${spec.operation.toUpperCase()}(${spec.summarizedField ?? childName}) over ${spec.summaryForeignKey}`, translation}
+      const lookup = meta.summaryForeignKey.split('.')[1]
+      const childMapping = snapshot.connection!.mappings.find(m => sameName(m.object, childName))
+      const suggested = plan.indexSuggestions.some(i => i.object === childMapping?.object && sameName(i.field, lookup))
+      if (translation.ok && childMapping && !suggested && !Object.keys(childMapping.indexes).some(i => sameName(i, lookup))) plan.indexSuggestions.push({field: lookup, object: childMapping.object})
+    } else {
+      const formula = meta?.formula ?? field.calculatedFormula!
+      const settings = {returnType: meta?.type ?? RETURN_TYPES[field.type] ?? field.type, scale: meta?.scale ?? undefined, treatBlanksAs: meta?.formulaTreatBlanksAs ?? undefined}
+      computed = {field: name, source: formula, translation: translateFormula(formula, self, settings, `j${list.length + 1}_`)}
     }
 
-    if (!isFormula(field) || formulaReferences(field.calculatedFormula!).crossObject.length === 0) continue
-    const object = formulaObject(snapshot, mapping.object)!
-    const translation = translateFormula(field.calculatedFormula!, object, {returnType: RETURN_TYPES[field.type] ?? field.type}, `j${list.length + 1}_`)
-    list.push({field: field.name, source: field.calculatedFormula!, translation})
-    if (!translation.ok) plan.untranslated.push({detail: translation.detail, field: field.name, object: mapping.object, reason: translation.reason})
+    list.push(computed)
+    if (computed.translation.ok) plan.replaced.push({field: name, object})
+    else plan.untranslated.push({detail: computed.translation.detail, field: name, object, reason: computed.translation.reason})
   }
 
   for (const [objectName, fields] of byObject) {
     if (fields.length === 0) continue
-    const mapping = snapshot.connection.mappings.find(m => m.object === objectName)!
+    const mapping = snapshot.connection!.mappings.find(m => m.object === objectName)!
     const view = viewName(mapping.table)
     const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
     plan.statements.push(sql)

@@ -2,12 +2,15 @@ import type {PgSession} from '../../clients/postgres.js'
 import type {Snapshot} from '../../snapshot/types.js'
 
 import {UsageError} from '../../errors.js'
+import {describeChanges} from './mapping-diff.js'
 import {planScaffold, type ScaffoldOptions, type ScaffoldPlan} from './plan.js'
 import {readScaffoldFacts} from './read.js'
 
 // connect:schema:scaffold: plan from the snapshot and a few catalog reads, then print, write or apply.
 
 export {applyScaffold} from './apply.js'
+export {type MappingChange, mappingChanges, removeReplacedFields} from './mapping-diff.js'
+export {replaceableFields} from './formulas.js'
 export {migrationSql, type ScaffoldPlan} from './plan.js'
 
 export async function planFor(session: PgSession, snapshot: Snapshot, options: ScaffoldOptions): Promise<ScaffoldPlan> {
@@ -32,6 +35,7 @@ export function describePlan(plan: ScaffoldPlan): string[] {
   for (const u of plan.formulas.untranslated) lines.push(`    not computed: ${u.object}.${u.field} (${u.reason}): ${u.detail}`)
   if (plan.functionEdits.length > 0) lines.push('Functions to change by hand:')
   for (const edit of plan.functionEdits) lines.push(`  ${edit.function} line ${edit.line}: ${edit.text}\n    → ${edit.change}`)
+  if (plan.mappingChanges.length > 0) lines.push('Mapping changes once the views exist (through the Connect API, with --confirm):', ...describeChanges(plan.mappingChanges))
   for (const note of plan.notes) lines.push(`Note: ${note}`)
   return lines
 }

@@ -1,3 +1,4 @@
+import type {CustomFieldMetadata} from '../../snapshot/custom-fields.js'
 import type {Snapshot} from '../../snapshot/types.js'
 import type {ScaffoldFacts} from './read.js'
 
@@ -5,6 +6,7 @@ import {foreignObjects} from '../../analysis/foreign-objects.js'
 import {RESTORE_FUNCTION} from '../../analysis/saved-ddl.js'
 import {qualified, quoteIdent} from '../../sql.js'
 import {type FormulaPlan, planFormulaViews} from './formulas.js'
+import {type MappingChange, mappingChanges} from './mapping-diff.js'
 import {type FunctionEdit, functionEdits, moveStatements} from './move.js'
 import {savedDdlStatements} from './saved-ddl.js'
 
@@ -15,6 +17,8 @@ export interface ScaffoldOptions {
   helperSchema: string
   move: boolean
   formulas: boolean
+  /** Tooling CustomField metadata by `Object.Field__c` (--formulas) */
+  metadata?: Record<string, CustomFieldMetadata>
 }
 
 export interface ScaffoldStep {
@@ -33,6 +37,8 @@ export interface ScaffoldPlan {
   saved: string[]
   functionEdits: FunctionEdit[]
   formulas: Omit<FormulaPlan, 'statements'>
+  /** fields to remove from mappings once the views exist */
+  mappingChanges: MappingChange[]
   notes: string[]
 }
 
@@ -44,7 +50,7 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants], title: `helper schema ${helper}, with the Connect schema's grants`}]
   const notes = [`add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
   const plan: ScaffoldPlan = {
-    app: snapshot.app, connectSchema: schema, formulas: {computed: [], untranslated: []}, functionEdits: [], helperSchema: helper, moves: [], notes, saved: [], steps,
+    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, saved: [], steps,
   }
 
   if (options.move) {
@@ -61,9 +67,11 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   }
 
   if (options.formulas) {
-    const {statements, ...formulas} = planFormulaViews(snapshot, helper)
+    const {statements, ...formulas} = planFormulaViews(snapshot, helper, options.metadata ?? {})
     plan.formulas = formulas
-    if (statements.length > 0) steps.push({statements, title: `views computing ${formulas.computed.length} formula fields`})
+    plan.mappingChanges = mappingChanges(snapshot, formulas.replaced)
+    if (statements.length > 0) steps.push({statements, title: `views computing ${formulas.computed.length} formula and roll-up fields`})
+    for (const {field, object} of formulas.indexSuggestions) notes.push(`add ${field} to the ${object} mapping's indexes, so Connect keeps the index the roll-up joins on`)
   }
 
   return plan

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {GuardCommand} from '../../../base-command.js'
 import {CollectError, EXIT, GuardError, UsageError} from '../../../errors.js'
 import {appFlags, inputFlags, outputFlags} from '../../../flags.js'
+import type {MappingChange} from '../../../workflows/scaffold/index.js'
 
 export default class ConnectSchemaScaffold extends GuardCommand {
   static override description = `create a helper schema next to the Connect schema, move your objects into it, compute formulas there
@@ -55,9 +56,10 @@ configuration error, 3 could not collect or write.`
     })
     if (!snapshot.postgres || !databaseUrl) throw new CollectError(`could not read Postgres: ${snapshot.sources.postgres.reason ?? 'no database'}`, snapshot.sources.postgres.provide)
     if (flags.formulas && !snapshot.salesforce) throw new UsageError(`--formulas needs Salesforce: ${snapshot.sources.salesforce.reason ?? 'not available'}`, snapshot.sources.salesforce.provide ?? 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN')
+    const metadata = flags.formulas ? await this.customFieldMetadata(scaffold.replaceableFields(snapshot), flags['target-org']) : {}
     const session = await connectPostgres(databaseUrl, {applicationName: 'heroku-connect-guard scaffold'})
     try {
-      const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], move: flags.move})
+      const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], metadata, move: flags.move})
       const sql = scaffold.migrationSql(plan)
       if (flags.out) {
         const {writeFile} = await import('node:fs/promises')
@@ -70,7 +72,16 @@ configuration error, 3 could not collect or write.`
       this.logToStderr(scaffold.describePlan(plan).join('\n'))
       await this.confirmed(target, flags.confirm)
       const applied = await scaffold.applyScaffold(session, plan, title => this.logToStderr(`applying: ${title}`))
-      return this.finish(flags.json, {applied: true, plan, statements: applied.statements}, [`done: ${applied.statements} statements in one transaction`, ...plan.notes.map(n => `note: ${n}`)])
+      const lines = [`done: ${applied.statements} statements in one transaction`]
+      let mappings: string[] = []
+      if (plan.mappingChanges.length > 0 && flags.app) {
+        mappings = await this.removeReplacedFields(flags.app, flags.resource, plan.mappingChanges)
+        lines.push(...mappings.map(m => `mapping ${m}`))
+      } else if (plan.mappingChanges.length > 0) {
+        lines.push('offline: remove the replaced fields from the mappings in your export file and import it (heroku connect:import)')
+      }
+
+      return this.finish(flags.json, {applied: true, mappings, plan, statements: applied.statements}, [...lines, ...plan.notes.map(n => `note: ${n}`)])
     } finally {
       await session.close().catch(() => {})
     }
@@ -87,6 +98,20 @@ configuration error, 3 could not collect or write.`
     } catch (error) {
       throw new GuardError((error as Error).message.split('\n')[0], EXIT.findings)
     }
+  }
+
+  private async customFieldMetadata(fields: Array<{object: string; field: string}>, targetOrg: string | undefined) {
+    if (fields.length === 0) return {}
+    const [{resolveSalesforceCredentials, SalesforceClient}, {readCustomFieldMetadata}] = await Promise.all([import('../../../clients/salesforce.js'), import('../../../snapshot/custom-fields.js')])
+    const credentials = await resolveSalesforceCredentials({env: process.env, targetOrg})
+    if (!credentials) return {}
+    return readCustomFieldMetadata(await SalesforceClient.connect(credentials), fields)
+  }
+
+  private async removeReplacedFields(app: string, resource: string | undefined, changes: MappingChange[]): Promise<string[]> {
+    const [{ConnectApi}, {removeReplacedFields}] = await Promise.all([import('../../../clients/connect-api.js'), import('../../../workflows/scaffold/index.js')])
+    const api = await ConnectApi.fromHeroku(this.heroku)
+    return removeReplacedFields(api, await api.findConnection(app, {resource}), changes)
   }
 
   private finish(json: boolean, result: object, lines: string[]): object {
