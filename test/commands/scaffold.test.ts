@@ -106,6 +106,8 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     expect(fk).to.match(/violates foreign key constraint "contact_notes_contact"/)
     expect(await query(db, `SELECT 1 FROM pg_class WHERE relname = 'contact_notes_note_id_seq' AND relnamespace = $1::regnamespace`, [qi(HELPER)])).to.have.length(1)
     expect(await query(db, "SELECT 1 FROM pg_trigger WHERE tgname = 'contact_touched' AND tgrelid = 'salesforce.contact'::regclass")).to.have.length(1)
+    // Connect dropped the columns of the fields the mapping no longer holds
+    expect(await query(db, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'salesforce' AND column_name IN ('open_amount__c', 'open_opportunities__c', 'account_name__c')")).to.deep.equal([])
     // nothing the scaffold did went through a Connect table
     expect((await query<{n: number}>(db, 'SELECT count(*)::int AS n FROM salesforce._trigger_log WHERE id > $1', [logBefore]))[0].n).to.equal(0)
   })
