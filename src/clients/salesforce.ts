@@ -193,7 +193,22 @@ async function fromSfCli(targetOrg: string, options: ResolveCredentialsOptions):
     throw new CollectError(`the Salesforce CLI returned no ${instanceUrl ? 'access token' : 'instance URL'} for org "${targetOrg}" (its authorization may have expired)`, login)
   }
 
-  return {accessToken: token, instanceUrl: validateInstanceUrl(instanceUrl, `the instance URL sf reports for "${targetOrg}"`), source: 'sf-cli', targetOrg, username: json.result?.username}
+  const accessToken = /redacted|\s/i.test(token) ? await shownAccessToken(command, targetOrg, options.env ?? process.env, timeout) : token
+  return {accessToken, instanceUrl: validateInstanceUrl(instanceUrl, `the instance URL sf reports for "${targetOrg}"`), source: 'sf-cli', targetOrg, username: json.result?.username}
+}
+
+/** Current sf releases print "[REDACTED] Use 'sf org auth show-access-token' to view" in org display. */
+async function shownAccessToken(command: string, targetOrg: string, env: NodeJS.ProcessEnv, timeout: number): Promise<string> {
+  const {error, stderr, stdout} = await runSf(command, ['org', 'auth', 'show-access-token', '--target-org', targetOrg, '--json'], env, timeout)
+  const token = (parseSfJson(stdout) ?? parseSfJson(stderr))?.result?.accessToken
+  if (error || !token || /redacted|\s/i.test(token)) {
+    throw new CollectError(
+      `the Salesforce CLI redacts the access token of org "${targetOrg}" and \`sf org auth show-access-token\` did not give it`,
+      'update the Salesforce CLI, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN instead',
+    )
+  }
+
+  return token
 }
 
 /**

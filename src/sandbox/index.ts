@@ -73,9 +73,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const apiKey = `sandbox-${randomBytes(16).toString('hex')}`
     const salesforce = await startFakeSalesforce(org, {accessToken})
     cleanups.push(() => salesforce.close())
+    const databasePlan = 'heroku-postgresql:standard-0'
     const connect = await startFakeConnect({
       apiKey,
-      apps: apps.map(app => ({databaseUrl: app.databaseUrl, spec: app.spec})),
+      apps: apps.map(app => ({databasePlan, databaseUrl: app.databaseUrl, spec: app.spec})),
       org,
       syncIntervalMs: options.syncIntervalMs ?? 10_000,
     })
@@ -85,7 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       apps: apps.map(app => ({
         addons: [
           {name: app.spec.connection.resourceName, plan: `herokuconnect:${app.spec.connection.plan}`, service: 'herokuconnect'},
-          {name: `postgresql-${app.spec.name}`, plan: 'heroku-postgresql:standard-0', service: 'heroku-postgresql'},
+          {configVars: [app.spec.connection.dbKey], name: `postgresql-${app.spec.name}`, plan: databasePlan, service: 'heroku-postgresql'},
         ],
         configVars: {[app.spec.connection.dbKey]: app.databaseUrl},
         id: app.spec.id,

@@ -50,6 +50,20 @@ describe('Salesforce client', () => {
       expect((await readFile(join(dir, 'args'), 'utf8')).trim()).to.equal('org display --target-org acme --json')
     })
 
+    it('asks `sf org auth show-access-token` when `sf org display` redacts the token, as current sf releases do', async () => {
+      const display = JSON.stringify({result: {accessToken: "[REDACTED] Use 'sf org auth show-access-token' to view", instanceUrl: 'http://127.0.0.1:39945/', username: 'me@acme.example'}, status: 0})
+      const shown = JSON.stringify({result: {accessToken: TOKEN}, status: 0, warnings: ['This command exposes a sensitive Access Token']})
+      const script = `#!/bin/sh\necho "$@" >> "${join(dir, 'calls')}"\nif [ "$2" = display ]; then echo '${display}'; else echo '${shown}'; fi\n`
+      await writeFile(join(dir, 'sf'), script)
+      await chmod(join(dir, 'sf'), 0o755)
+      const creds = await resolveSalesforceCredentials({env: {HOME: dir, PATH: `${dir}:/usr/bin:/bin`}, targetOrg: 'acme'})
+      expect(creds).to.deep.include({accessToken: TOKEN, instanceUrl: 'http://127.0.0.1:39945', source: 'sf-cli'})
+      expect((await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n')).to.deep.equal([
+        'org display --target-org acme --json',
+        'org auth show-access-token --target-org acme --json',
+      ])
+    })
+
     it('passes on sf\'s own error message when it exits non-zero, without any session id', async () => {
       // on failure sf prints no token we could know; a real-format session id is still redacted
       const session = '00DHs00000TestOAAA!AQ8AQKz0.u1VqH3Zr9x'

@@ -185,7 +185,7 @@ describe('connect:audit against the messy sandbox', function () {
     findingOf(json, 'HC073', {fix: 'heroku connect:resume -a acme-crm', message: /PAUSED/, severity: 'warning'})
     findingOf(json, 'HC074', {message: /API calls a day/})
     findingOf(json, 'HC076', {field: 'Company', message: /REQUIRED_FIELD_MISSING/, object: 'Lead', table: 'salesforce.lead'})
-    findingOf(json, 'HC080', {message: /API version 38\.0/, object: null})
+    findingOf(json, 'HC080', {message: /Salesforce API Version: The latest available Salesforce API version is 64\.0\. Your connection is using version 38\.0\./, object: null, severity: 'warning'})
     findingOf(json, 'HC080', {message: /Required Fields/, object: 'Lead'})
     // every fix that names a plugin or Connect command can be run as printed
     for (const finding of json.findings.filter(f => /^heroku connect:/.test(f.fix))) expect(finding.fix, JSON.stringify(finding)).to.match(/-a acme-crm/)

