@@ -5,6 +5,7 @@ import {formulaObject} from '../../analysis/formula/from-snapshot.js'
 import {translateRollUp} from '../../analysis/formula/rollup.js'
 import {translateFormula} from '../../analysis/formula/translate.js'
 import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
+import {qualified} from '../../sql.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
 
 // --formulas: one view per mapped object in the helper schema, computing its cross-object
@@ -25,6 +26,8 @@ export interface FormulaPlan {
   replaced: Array<{object: string; field: string}>
   /** child lookups the roll-ups join on, missing from the child mapping's indexes */
   indexSuggestions: Array<{object: string; field: string}>
+  /** how to materialize a view that is too slow to read on every query */
+  materialize: string[]
 }
 
 /** The custom formula and roll-up fields --formulas would replace, for the Tooling read. */
@@ -35,7 +38,7 @@ export function replaceableFields(snapshot: Snapshot): Array<{object: string; fi
 }
 
 export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>): FormulaPlan {
-  const plan: FormulaPlan = {computed: [], indexSuggestions: [], replaced: [], statements: [], untranslated: []}
+  const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialize: [], replaced: [], statements: [], untranslated: []}
   const byObject = new Map<string, ComputedField[]>()
   for (const {object, field: name} of replaceableFields(snapshot)) {
     const field = mappedFields(snapshot).find(f => f.mapping.object === object && f.field.name === name)!.field
@@ -77,7 +80,15 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
     const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
     plan.statements.push(sql)
     plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
+    if (columns.length > 0) plan.materialize.push(materializeAdvice(helper, view, fields))
   }
 
   return plan
+}
+
+/** A materialized copy with a unique index, so it can be refreshed without blocking readers. */
+function materializeAdvice(helper: string, view: string, fields: ComputedField[]): string {
+  const copy = qualified(helper, `${view}_mat`)
+  const volatile = fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
+  return `if reading ${helper}.${view} is too slow: CREATE MATERIALIZED VIEW ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX ON ${copy} (sfid); then refresh it on a schedule: REFRESH MATERIALIZED VIEW CONCURRENTLY ${copy};${volatile ? ' (it reads TODAY(): refresh at least daily)' : ''}`
 }
