@@ -32,6 +32,7 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RuleRun {
     }
 
     result.ran.push(metaOf(rule))
+    for (const part of rule.partlySkipped?.(snapshot) ?? []) result.skipped.push({name: rule.name, provide: part.provide ?? '', reason: part.skip, rule: rule.id})
     for (const hit of outcome) {
       // key order follows the documented --json contract
       result.findings.push({
@@ -52,6 +53,6 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RuleRun {
 }
 
 export function metaOf(rule: Rule): RuleMeta {
-  const {check: _check, ...meta} = rule
+  const {check: _check, partlySkipped: _partly, ...meta} = rule
   return meta
 }

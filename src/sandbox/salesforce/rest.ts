@@ -2,6 +2,7 @@ import type {FakeResponse} from '../http.js'
 import type {SfObjectSpec} from '../model.js'
 import type {FakeOrg, SaveResult, SfRecord} from '../org-runtime.js'
 
+import {accessOf} from './access.js'
 import {buildCatalog, mappedTable, tableAsObject} from './catalog.js'
 import {queryColumns} from './columns.js'
 import {batchSizeFrom} from './cursors.js'
@@ -173,7 +174,7 @@ function queryHandler(api: 'data' | 'tooling') {
     const soql = call.query.get('q')
     if (!soql) throw new SalesforceFault(400, 'MALFORMED_QUERY', 'A query string (q) is required')
     if (call.query.get('columns') === 'true') return json(200, await queryColumns(ctx.org, soql, api, call.version))
-    const body = await ctx.cursors.start(ctx.org, soql, {api, batchSize: batchSizeFrom(call.headers['sforce-query-options']), version: call.version})
+    const body = await ctx.cursors.start(ctx.org, soql, {api, batchSize: batchSizeFrom(call.headers['sforce-query-options']), userId: ctx.userId, version: call.version})
     return json(200, body)
   }
 }
@@ -189,7 +190,11 @@ export function registerRest(router: SfRouter): void {
       const found = describable(ctx.org, call.params.name)
       if (!found) throw notFound()
       const all = describables(ctx.org).map(d => d.object)
-      return json(200, describeSObject(found.object, all, call.version, found.readOnly))
+      if (found.readOnly) return json(200, describeSObject(found.object, all, call.version, true))
+      // the caller sees the object through its own permissions: none at all means it does not exist for them
+      const view = accessOf(ctx.org.spec).viewFor(ctx.userId, found.object)
+      if (!view.fields) throw notFound()
+      return json(200, describeSObject(found.object, all, call.version, false, view.fields))
     }, true)
     .add('GET', '/sobjects/:name', 'rest', (ctx, call) => {
       const found = describable(ctx.org, call.params.name)
