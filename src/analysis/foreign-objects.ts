@@ -1,5 +1,6 @@
 import type {FunctionFacts, IndexFacts, RelationFacts, Snapshot, TriggerFacts} from '../snapshot/types.js'
 import {connectObjectsOf, looksLikeMappedTable, sequenceOwnedBy} from './connect-objects.js'
+import {isSaved} from './saved-ddl.js'
 
 // What inside the Connect schema is not Connect's: the objects a rebuild of the schema loses
 // (practice 3). HC020 reports them and `connect:schema:scaffold --move` moves them; both read
@@ -46,8 +47,9 @@ export function foreignObjects(snapshot: Snapshot): ForeignObjects {
   const connectTables = pg.relations.filter(r => connect.isConnectRelation(r) && r.kind !== 'S')
   return {
     functions,
-    indexes: connectTables.flatMap(table => table.indexes.filter(i => !connect.isConnectIndex(table.name, i)).map(item => ({item, table}))),
+    // a trigger or index whose DDL the scaffold saved in the helper schema is re-created after a rebuild
+    indexes: connectTables.flatMap(table => table.indexes.filter(i => !connect.isConnectIndex(table.name, i) && !isSaved(pg.savedDdl, 'index', s, table.name, i.name)).map(item => ({item, table}))),
     relations,
-    triggers: connectTables.flatMap(table => table.triggers.filter(t => !connect.isConnectTrigger(table.name, t)).map(item => ({item, table}))),
+    triggers: connectTables.flatMap(table => table.triggers.filter(t => !connect.isConnectTrigger(table.name, t) && !isSaved(pg.savedDdl, 'trigger', s, table.name, t.name)).map(item => ({item, table}))),
   }
 }

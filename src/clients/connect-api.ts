@@ -56,7 +56,7 @@ export interface ConnectApiOptions {
 export type ConnectionRef = Pick<ConnectionDetails, 'id'> & Partial<Pick<ConnectionDetails, 'app_name' | 'detail_url' | 'mappings' | 'name' | 'region_url' | 'resource_name'>>
 
 interface RequestSpec {
-  method: 'DELETE' | 'GET' | 'PATCH' | 'POST'
+  method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
   url: string
   body?: unknown
   /** success statuses; default any 2xx */
@@ -191,6 +191,12 @@ export class ConnectApi {
 
   async importConfig(conn: ConnectionRef, config: unknown): Promise<unknown> {
     const {body} = await this.request<unknown>({app: conn.app_name, body: config, method: 'POST', url: `${this.base(conn)}/connections/${conn.id}/actions/import`})
+    return body
+  }
+
+  /** Saves a mapping's config; Connect changes the table to match (a field removed drops its column). */
+  async updateMapping(conn: ConnectionRef, mapping: MappingDetails, config: MappingDetails['config']): Promise<MappingDetails> {
+    const {body} = await this.request<MappingDetails>({app: conn.app_name, body: {config}, method: 'PUT', url: `${this.base(conn)}/mappings/${mapping.id}`})
     return body
   }
 

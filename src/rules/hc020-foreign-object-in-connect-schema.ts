@@ -40,7 +40,7 @@ export const hc020: Rule = {
     for (const {item: trigger, table} of found.triggers) {
       hits.push({
         ...where(table), field: trigger.name,
-        fix: trigger.definition ? `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};` : scaffold,
+        fix: trigger.definition ? `${scaffold} saves it and re-creates it after a rebuild; or keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};` : scaffold,
         message: `trigger ${trigger.name} on ${s}.${table.name} is not Connect's: it fires on every row Connect writes and is lost when Connect recreates the table`,
       })
     }
@@ -48,7 +48,7 @@ export const hc020: Rule = {
     for (const {item: index, table} of found.indexes) {
       hits.push({
         ...where(table), field: index.name,
-        fix: index.definition ? `keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
+        fix: index.definition ? `${scaffold} saves it and re-creates it after a rebuild; or keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
         message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
         severity: 'info',
       })

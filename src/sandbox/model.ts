@@ -15,7 +15,15 @@ export interface SfFieldSpec {
   /** formula source; makes the field `calculated` with `calculatedFormula` set */
   formula?: string
   /** a roll-up summary: `calculated` with no formula, FieldDefinition.DataType `Roll-Up Summary (…)` */
-  rollup?: {operation: 'COUNT' | 'MAX' | 'MIN' | 'SUM'; summarizedObject: string}
+  rollup?: {
+    operation: 'COUNT' | 'MAX' | 'MIN' | 'SUM'
+    summarizedObject: string
+    /** the child's lookup to this object, `Opportunity.AccountId` (Tooling CustomField summaryForeignKey) */
+    foreignKey?: string
+    /** `Opportunity.Amount`; absent for COUNT */
+    summarizedField?: string
+    filterItems?: Array<{field: string; operation: string; value?: string}>
+  }
   externalId?: boolean
   unique?: boolean
   /** defaults to true, except for id and required fields */

@@ -25,6 +25,8 @@ export interface CollectRequest {
   env: NodeJS.ProcessEnv
   /** shows the collection's phases as they run */
   runPhases: PhaseRunner
+  /** told which database was read, for workflows that go on to write to it */
+  onDatabaseUrl?: (url: string) => void
 }
 
 const NO_CONNECT: SourceStatus = {ok: false, provide: 'pass --app, or --config-file with a `heroku connect:export` file', reason: 'no Connect configuration'}
@@ -66,6 +68,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
       // with a live --app the database is the app's own; a local DATABASE_URL may be another one
       const url = databaseUrl ?? (liveApp ? undefined : request.env.DATABASE_URL)
       if (!url) return report('skipped: no database URL')
+      request.onDatabaseUrl?.(url)
       snapshot.postgres = await readPostgres(url, request.schema ?? snapshot.connection?.schema ?? 'salesforce', snapshot.connection, request.maxScanSeconds)
       snapshot.sources.postgres = {ok: true}
       report(`${snapshot.postgres.relations.length} objects in schema ${snapshot.postgres.schema}`)

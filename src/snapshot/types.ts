@@ -2,6 +2,8 @@
 // Snapshot. A part that could not be collected is null and its source says why, so a rule that
 // needs it is reported as skipped instead of silently passing.
 
+import type {SavedDdlFacts} from '../analysis/saved-ddl.js'
+
 export type SourceName = 'connect' | 'postgres' | 'salesforce'
 
 export interface SourceStatus {
@@ -188,6 +190,8 @@ export interface PostgresFacts {
   /** mapped tables whose FAILED count did not finish within --max-scan-seconds */
   lastopUnfinished?: {tables: string[]; seconds: number}
   xmlbinary: {database: null | string; roles: Array<{role: string; database: null | string; value: string}>}
+  /** triggers and indexes on Connect's tables whose DDL `connect:schema:scaffold --move` saved; absent in older snapshots */
+  savedDdl?: SavedDdlFacts[]
 }
 
 // ---- Salesforce ----

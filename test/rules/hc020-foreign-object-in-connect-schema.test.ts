@@ -53,19 +53,19 @@ describe('HC020 foreign-object-in-connect-schema', () => {
       finding({field: 'hc_lead_logger()', fix: move('FUNCTION salesforce.hc_lead_logger()'), message: `function salesforce.hc_lead_logger() was not created by Connect (it looks like the trigger function of a removed mapping): ${lost}`}),
       finding({
         field: 'contact_touch',
-        fix: 'keep in your migrations and re-run after Connect recreates the table: CREATE TRIGGER contact_touch BEFORE UPDATE ON salesforce.contact FOR EACH ROW EXECUTE FUNCTION salesforce.touch_updated_at();',
+        fix: 'heroku connect:schema:scaffold --move -a acme-crm saves it and re-creates it after a rebuild; or keep in your migrations and re-run after Connect recreates the table: CREATE TRIGGER contact_touch BEFORE UPDATE ON salesforce.contact FOR EACH ROW EXECUTE FUNCTION salesforce.touch_updated_at();',
         message: 'trigger contact_touch on salesforce.contact is not Connect\'s: it fires on every row Connect writes and is lost when Connect recreates the table',
         object: 'Contact', table: 'salesforce.contact',
       }),
       finding({
         field: 'hc_idx_contact_email',
-        fix: 'keep in your migrations and re-run after an import: CREATE INDEX hc_idx_contact_email ON salesforce.contact USING btree (lastname);',
+        fix: 'heroku connect:schema:scaffold --move -a acme-crm saves it and re-creates it after a rebuild; or keep in your migrations and re-run after an import: CREATE INDEX hc_idx_contact_email ON salesforce.contact USING btree (lastname);',
         message: 'index hc_idx_contact_email on salesforce.contact (lastname) is not Connect\'s: a configuration export and import does not carry it',
         object: 'Contact', severity: 'info', table: 'salesforce.contact',
       }),
       finding({
         field: 'hc_idx_contact_email_2',
-        fix: 'keep in your migrations and re-run after an import: CREATE INDEX hc_idx_contact_email_2 ON salesforce.contact USING btree (lower((email)::text));',
+        fix: 'heroku connect:schema:scaffold --move -a acme-crm saves it and re-creates it after a rebuild; or keep in your migrations and re-run after an import: CREATE INDEX hc_idx_contact_email_2 ON salesforce.contact USING btree (lower((email)::text));',
         message: 'index hc_idx_contact_email_2 on salesforce.contact (lower((email)::text)) is not Connect\'s: a configuration export and import does not carry it',
         object: 'Contact', severity: 'info', table: 'salesforce.contact',
       }),
@@ -81,6 +81,20 @@ describe('HC020 foreign-object-in-connect-schema', () => {
       'heroku connect:schema:scaffold --move -a acme-crm',
       'CREATE SCHEMA IF NOT EXISTS app; ALTER FUNCTION "Org"."user"(a integer, b text) SET SCHEMA app;',
     ])
+  })
+
+  it('no longer reports a trigger or index whose DDL the scaffold saved in the helper schema', () => {
+    const snapshot = healthySnapshot()
+    const contact = snapshot.postgres!.relations.find(r => r.name === 'contact')!
+    contact.triggers.push({definition: 'CREATE TRIGGER t1 AFTER UPDATE ON salesforce.contact FOR EACH ROW EXECUTE FUNCTION app.f()', functionName: 'f', functionSchema: 'app', name: 't1'})
+    contact.indexes.push({columns: ['email'], definition: 'CREATE INDEX i1 ON salesforce.contact (email)', name: 'i1', unique: false}, {columns: ['phone'], definition: 'CREATE INDEX i2 ON salesforce.contact (phone)', name: 'i2', unique: false})
+    snapshot.postgres!.savedDdl = [
+      {helperSchema: 'app', kind: 'trigger', name: 't1', schema: 'salesforce', table: 'contact'},
+      {helperSchema: 'app', kind: 'index', name: 'i1', schema: 'salesforce', table: 'contact'},
+      // saved for another Connect schema: does not count here
+      {helperSchema: 'app', kind: 'index', name: 'i2', schema: 'org', table: 'contact'},
+    ]
+    expect(runRules([hc020], snapshot).findings.map(f => f.field)).to.deep.equal(['i2'])
   })
 
   it('never reports Connect\'s own objects, also in a schema named org', () => {

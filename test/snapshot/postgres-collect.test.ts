@@ -158,8 +158,9 @@ describe('collectPostgres round trips', function () {
     expect(twoHundred.facts.triggerLog!.pending.reduce((sum, p) => sum + p.count, 0)).to.equal(300)
 
     expect(twoHundred.statements).to.equal(five.statements)
-    // each scan under its own budget costs three: SAVEPOINT with its SET LOCALs, the scan, ROLLBACK TO SAVEPOINT
-    expect(five.statements).to.be.at.most(18)
+    // each scan under its own budget costs three: SAVEPOINT with its SET LOCALs, the scan, ROLLBACK TO SAVEPOINT;
+    // one more reads the triggers and indexes the scaffold saved
+    expect(five.statements).to.be.at.most(19)
   })
 
   it('issues the same number of statements without a connection, finding the mapped tables in the catalog', async () => {

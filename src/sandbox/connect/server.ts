@@ -4,6 +4,7 @@ import {FakeHttpServer} from '../http.js'
 import {registerConnections} from './connections.js'
 import {closePool} from './db.js'
 import {registerDiscovery} from './discovery.js'
+import {registerMappingUpdate} from './mapping-update.js'
 import {registerMappings} from './mappings.js'
 import {registerNotifications} from './notifications.js'
 import {registerSettings} from './settings.js'
@@ -66,6 +67,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
   registerDiscovery(server, ctx)
   registerConnections(server, ctx)
   registerMappings(server, ctx)
+  registerMappingUpdate(server, ctx)
   registerValidations(server, ctx)
   registerNotifications(server, ctx)
   registerSettings(server, ctx)

@@ -59,7 +59,8 @@ async function runParsed(org: FakeOrg, query: SoqlQuery, api: QueryApi, version:
     if (path.column.sortable === false || path.column.filterable === false) throw new SoqlError(`field '${path.column.name}' can not be sorted in a query call`, 'INVALID_FIELD')
   }
 
-  if (table.requiredFilter) {
+  const guarded = table.requiredFilter?.whenSelecting
+  if (table.requiredFilter && (!guarded || select.some(p => p.rels.length === 0 && guarded.includes(p.column.name.toLowerCase())))) {
     const filtered = where.some(w => (w.cond.op === '=' || w.cond.op === 'IN') && table.requiredFilter!.paths.includes(w.path.names.join('.').toLowerCase()))
     if (!filtered) throw new SoqlError(table.requiredFilter.message)
   }

@@ -12,6 +12,8 @@ const audit: SfFieldSpec[] = [
 
 const id: SfFieldSpec = {createable: false, name: 'Id', nillable: false, type: 'id', updateable: false}
 const owner: SfFieldSpec = {name: 'OwnerId', referenceTo: ['User'], relationshipName: 'Owner', type: 'reference'}
+// the open pipeline: what the Account roll-ups sum and count
+const OPEN_STAGES = [{field: 'Opportunity.StageName', operation: 'notEqual', value: 'Closed Won, Closed Lost'}]
 
 export const account: SfObjectSpec = {
   fields: [
@@ -23,8 +25,8 @@ export const account: SfObjectSpec = {
     {length: 255, name: 'Website', type: 'url'},
     {length: 32_000, name: 'Description', type: 'textarea'},
     {externalId: true, length: 36, name: 'External_Id__c', type: 'string', unique: true},
-    {name: 'Open_Amount__c', rollup: {operation: 'SUM', summarizedObject: 'Opportunity'}, type: 'currency'},
-    {name: 'Open_Opportunities__c', rollup: {operation: 'COUNT', summarizedObject: 'Opportunity'}, type: 'double'},
+    {name: 'Open_Amount__c', rollup: {filterItems: OPEN_STAGES, foreignKey: 'Opportunity.AccountId', operation: 'SUM', summarizedField: 'Opportunity.Amount', summarizedObject: 'Opportunity'}, type: 'currency'},
+    {name: 'Open_Opportunities__c', rollup: {filterItems: OPEN_STAGES, foreignKey: 'Opportunity.AccountId', operation: 'COUNT', summarizedObject: 'Opportunity'}, type: 'double'},
     owner,
     ...audit,
   ],

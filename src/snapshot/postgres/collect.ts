@@ -3,6 +3,7 @@ import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, rea
 import type {Queryable} from './queryable.js'
 import {truncateIdentifier} from '../../sql.js'
 import {DEFAULT_MAX_SCAN_SECONDS} from './budget.js'
+import {readSavedDdl} from './saved-ddl.js'
 import {readLastopFailed, readUniqueIds} from './table-data.js'
 import {pendingFromRuns, readLogHealth, readRuns} from './trigger-log.js'
 
@@ -56,6 +57,7 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     triggerLog = {...health, pending: pendingFromRuns(runs), runs}
   }
 
+  const savedDdl = await readSavedDdl(db, schema)
   return {
     foreignKeys,
     functions,
@@ -64,6 +66,7 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     lastopFailed: lastop.failed,
     ...(lastop.unfinished.length > 0 ? {lastopUnfinished: {seconds: maxScanSeconds, tables: lastop.unfinished}} : {}),
     relations,
+    savedDdl,
     schema,
     schemaExists: settings.schemaExists,
     serverVersion: settings.serverVersion,

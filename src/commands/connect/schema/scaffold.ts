@@ -1,0 +1,121 @@
+import {Flags} from '@oclif/core'
+
+import {GuardCommand} from '../../../base-command.js'
+import {CollectError, EXIT, GuardError, UsageError} from '../../../errors.js'
+import {appFlags, inputFlags, outputFlags} from '../../../flags.js'
+import type {MappingChange} from '../../../workflows/scaffold/index.js'
+
+export default class ConnectSchemaScaffold extends GuardCommand {
+  static override description = `create a helper schema next to the Connect schema, move your objects into it, compute formulas there
+Plans first. --move moves the tables, views, materialized views, sequences and functions HC020 finds in the Connect schema
+into the helper schema with ALTER … SET SCHEMA (views, foreign keys and triggers keep working), and saves the DDL of
+triggers and indexes you added on Connect's own tables, with a function that re-creates them after a rebuild.
+--formulas adds a view per object computing its cross-object formula fields from the mapped columns (HC010).
+Nothing is written through a Connect table. Every statement checks before it acts, so a rerun changes nothing twice.
+
+Exit codes: 0 done (or planned with --dry-run/--out), 1 refused (no --confirm without a terminal), 2 usage or
+configuration error, 3 could not collect or write.`
+
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %> -a example-app --move', description: 'show the plan'},
+    {command: '<%= config.bin %> <%= command.id %> -a example-app --move --formulas --confirm example-app', description: 'apply it'},
+    {command: '<%= config.bin %> <%= command.id %> -a example-app --move --out db/migrate/connect_helper.sql', description: 'write it as a migration for your own tool'},
+    {command: '<%= config.bin %> <%= command.id %> --config-file example-app.json --database-url "$DATABASE_URL" --move --dry-run', description: 'offline, print the SQL'},
+  ]
+
+  static override flags = {
+    ...appFlags,
+    ...inputFlags,
+    ...outputFlags,
+    confirm: Flags.string({description: 'apply without asking: the app name (offline: the database name)'}),
+    'dry-run': Flags.boolean({description: 'print the exact SQL and change nothing'}),
+    formulas: Flags.boolean({description: 'compute cross-object formula fields in views in the helper schema (needs Salesforce)'}),
+    'helper-schema': Flags.string({default: 'app', description: 'schema for your own objects, next to the Connect schema'}),
+    move: Flags.boolean({description: 'move your objects out of the Connect schema'}),
+    out: Flags.file({description: 'write the plan as a SQL migration file and change nothing'}),
+  }
+
+  async run(): Promise<unknown> {
+    const {flags} = await this.parse(ConnectSchemaScaffold)
+    if (!flags.app && !(flags['config-file'] && (flags['database-url'] || process.env.DATABASE_URL))) {
+      throw new UsageError('nothing to scaffold', 'pass --app APP, or --config-file FILE with --database-url URL')
+    }
+
+    const [{collectSnapshot}, {phaseRunner, progressMode}, {connectPostgres}, scaffold] = await Promise.all([
+      import('../../../snapshot/collect.js'),
+      import('../../../render/progress.js'),
+      import('../../../clients/postgres.js'),
+      import('../../../workflows/scaffold/index.js'),
+    ])
+    let databaseUrl: string | undefined
+    const snapshot = await collectSnapshot({
+      app: flags.app, configFile: flags['config-file'], databaseUrl: flags['database-url'], env: process.env,
+      heroku: flags.app ? this.heroku : undefined, onDatabaseUrl(url) { databaseUrl = url },
+      resource: flags.resource, runPhases: phaseRunner({mode: progressMode({json: Boolean(flags.json) || !process.stderr.isTTY})}),
+      schema: flags.schema, targetOrg: flags['target-org'],
+    })
+    if (!snapshot.postgres || !databaseUrl) throw new CollectError(`could not read Postgres: ${snapshot.sources.postgres.reason ?? 'no database'}`, snapshot.sources.postgres.provide)
+    if (flags.formulas && !snapshot.salesforce) throw new UsageError(`--formulas needs Salesforce: ${snapshot.sources.salesforce.reason ?? 'not available'}`, snapshot.sources.salesforce.provide ?? 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN')
+    const metadata = flags.formulas ? await this.customFieldMetadata(scaffold.replaceableFields(snapshot), flags['target-org']) : {}
+    const session = await connectPostgres(databaseUrl, {applicationName: 'heroku-connect-guard scaffold'})
+    try {
+      const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], metadata, move: flags.move})
+      const sql = scaffold.migrationSql(plan)
+      if (flags.out) {
+        const {writeFile} = await import('node:fs/promises')
+        await writeFile(flags.out, sql)
+        return this.finish(flags.json, {applied: false, out: flags.out, plan}, [...scaffold.describePlan(plan), `wrote the migration to ${flags.out}`])
+      }
+
+      if (flags['dry-run']) return this.finish(flags.json, {applied: false, plan}, [...scaffold.describePlan(plan), '', sql])
+      const target = flags.app ?? session.target.split('/').at(-1)!
+      this.logToStderr(scaffold.describePlan(plan).join('\n'))
+      await this.confirmed(target, flags.confirm)
+      const applied = await scaffold.applyScaffold(session, plan, title => this.logToStderr(`applying: ${title}`))
+      const lines = [`done: ${applied.statements} statements in one transaction`]
+      let mappings: string[] = []
+      if (plan.mappingChanges.length > 0 && flags.app) {
+        mappings = await this.removeReplacedFields(flags.app, flags.resource, plan.mappingChanges)
+        lines.push(...mappings.map(m => `mapping ${m}`))
+      } else if (plan.mappingChanges.length > 0) {
+        lines.push('offline: remove the replaced fields from the mappings in your export file and import it (heroku connect:import)')
+      }
+
+      return this.finish(flags.json, {applied: true, mappings, plan, statements: applied.statements}, [...lines, ...plan.notes.map(n => `note: ${n}`)])
+    } finally {
+      await session.close().catch(() => {})
+    }
+  }
+
+  private async confirmed(target: string, confirmation: string | undefined): Promise<void> {
+    if (confirmation === undefined && !(process.stdin.isTTY && process.stdout.isTTY)) {
+      throw new GuardError(`refused: pass --confirm ${target} to apply this plan (or --dry-run / --out FILE to keep it)`, EXIT.findings)
+    }
+
+    const {hux} = await import('@heroku/heroku-cli-util')
+    try {
+      await hux.confirmCommand({comparison: target, confirmation})
+    } catch (error) {
+      throw new GuardError((error as Error).message.split('\n')[0], EXIT.findings)
+    }
+  }
+
+  private async customFieldMetadata(fields: Array<{object: string; field: string}>, targetOrg: string | undefined) {
+    if (fields.length === 0) return {}
+    const [{resolveSalesforceCredentials, SalesforceClient}, {readCustomFieldMetadata}] = await Promise.all([import('../../../clients/salesforce.js'), import('../../../snapshot/custom-fields.js')])
+    const credentials = await resolveSalesforceCredentials({env: process.env, targetOrg})
+    if (!credentials) return {}
+    return readCustomFieldMetadata(await SalesforceClient.connect(credentials), fields)
+  }
+
+  private async removeReplacedFields(app: string, resource: string | undefined, changes: MappingChange[]): Promise<string[]> {
+    const [{ConnectApi}, {removeReplacedFields}] = await Promise.all([import('../../../clients/connect-api.js'), import('../../../workflows/scaffold/index.js')])
+    const api = await ConnectApi.fromHeroku(this.heroku)
+    return removeReplacedFields(api, await api.findConnection(app, {resource}), changes)
+  }
+
+  private finish(json: boolean, result: object, lines: string[]): object {
+    this.log(json ? JSON.stringify(result, null, 2) : lines.join('\n'))
+    return result
+  }
+}

@@ -1,0 +1,49 @@
+import type {OrgSpec, SfFieldSpec, SfObjectSpec} from '../model.js'
+import type {Table} from './catalog.js'
+
+
+// Tooling API CustomField: the metadata of formula and roll-up summary fields, as
+// `connect:schema:scaffold --formulas` reads it. As in a real org, Metadata (a structured value) is
+// returned only when the query names one record, and standard objects are keyed by name in
+// TableEnumOrId (custom objects by their 01I id in a real org; by name here).
+
+const METADATA_ONE_ROW = 'When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval.'
+
+/** A stable fake id per field: the 00N prefix of custom fields and a hash of its name. */
+function customFieldId(object: string, field: string): string {
+  let hash = 0
+  for (const char of `${object}.${field}`) hash = (hash * 31 + char.codePointAt(0)!) % 2_176_782_336
+  return `00N${hash.toString(36).toUpperCase().padStart(6, '0')}000000AAA`.slice(0, 18)
+}
+
+function metadataOf(object: SfObjectSpec, field: SfFieldSpec): Record<string, unknown> {
+  const base = {fullName: `${object.name}.${field.name}`, label: field.label ?? field.name.replace(/__c$/, '').replaceAll('_', ' ')}
+  if (field.rollup) {
+    return {
+      ...base, summarizedField: field.rollup.summarizedField ?? null,
+      summaryFilterItems: (field.rollup.filterItems ?? []).map(i => ({field: i.field, operation: i.operation, value: i.value ?? null, valueField: null})),
+      summaryForeignKey: field.rollup.foreignKey ?? null, summaryOperation: field.rollup.operation.toLowerCase(), type: 'Summary',
+    }
+  }
+
+  const type = {boolean: 'Checkbox', currency: 'Currency', date: 'Date', datetime: 'DateTime', double: 'Number', percent: 'Percent'}[field.type as string] ?? 'Text'
+  return {...base, formula: field.formula, formulaTreatBlanksAs: 'BlankAsZero', type}
+}
+
+export function customFieldTable(spec: OrgSpec): Table {
+  return {
+    api: 'tooling',
+    columns: [
+      {name: 'Id', type: 'id'}, {name: 'DeveloperName', type: 'string'}, {name: 'TableEnumOrId', type: 'string'},
+      {name: 'FullName', type: 'string'}, {name: 'Metadata', type: 'address'},
+    ],
+    label: 'Custom Field',
+    name: 'CustomField',
+    relationships: [],
+    rows: () => spec.objects.flatMap(object => object.fields.filter(f => f.name.endsWith('__c') && (f.formula !== undefined || f.rollup)).map(field => ({
+      DeveloperName: field.name.replace(/__c$/, ''), FullName: `${object.name}.${field.name}`, Id: customFieldId(object.name, field.name),
+      Metadata: metadataOf(object, field), TableEnumOrId: object.name,
+    }))),
+    requiredFilter: {message: METADATA_ONE_ROW, paths: ['id'], whenSelecting: ['fullname', 'metadata']},
+  }
+}

@@ -1,0 +1,94 @@
+import type {CustomFieldMetadata} from '../../snapshot/custom-fields.js'
+import type {Snapshot} from '../../snapshot/types.js'
+
+import {formulaObject} from '../../analysis/formula/from-snapshot.js'
+import {translateRollUp} from '../../analysis/formula/rollup.js'
+import {translateFormula} from '../../analysis/formula/translate.js'
+import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
+import {qualified} from '../../sql.js'
+import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
+
+// --formulas: one view per mapped object in the helper schema, computing its cross-object
+// formulas (through the translator) and roll-up summaries (an aggregate over the mapped child
+// table) from mapped columns. The Tooling metadata gives each field's exact settings; without it a
+// formula falls back to the describe and Salesforce's defaults, and a roll-up cannot be built.
+
+/** The describe's type of a formula field, as the metadata's return type. */
+const RETURN_TYPES: Record<string, string> = {
+  boolean: 'Checkbox', currency: 'Currency', date: 'Date', datetime: 'DateTime', double: 'Number', int: 'Number', percent: 'Percent', string: 'Text',
+}
+
+export interface FormulaPlan {
+  statements: string[]
+  computed: Array<{object: string; field: string; view: string}>
+  untranslated: Array<{object: string; field: string; reason: string; detail: string}>
+  /** fields a view now computes: the mapping no longer needs its stale copy */
+  replaced: Array<{object: string; field: string}>
+  /** child lookups the roll-ups join on, missing from the child mapping's indexes */
+  indexSuggestions: Array<{object: string; field: string}>
+  /** how to materialize a view that is too slow to read on every query */
+  materialize: string[]
+}
+
+/** The custom formula and roll-up fields --formulas would replace, for the Tooling read. */
+export function replaceableFields(snapshot: Snapshot): Array<{object: string; field: string}> {
+  return mappedFields(snapshot)
+    .filter(({field}) => looksLikeRollUp(field) || (isFormula(field) && formulaReferences(field.calculatedFormula).crossObject.length > 0))
+    .map(({field, mapping}) => ({field: field.name, object: mapping.object}))
+}
+
+export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>): FormulaPlan {
+  const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialize: [], replaced: [], statements: [], untranslated: []}
+  const byObject = new Map<string, ComputedField[]>()
+  for (const {object, field: name} of replaceableFields(snapshot)) {
+    const field = mappedFields(snapshot).find(f => f.mapping.object === object && f.field.name === name)!.field
+    const meta = metadata[`${object}.${name}`]
+    const list = byObject.get(object) ?? []
+    byObject.set(object, list)
+    const self = formulaObject(snapshot, object)!
+    let computed: ComputedField
+    if (looksLikeRollUp(field)) {
+      if (!meta?.summaryForeignKey) {
+        plan.untranslated.push({detail: 'no summary metadata from the Tooling API (CustomField)', field: name, object, reason: 'roll-up'})
+        continue
+      }
+
+      const childName = meta.summaryForeignKey.split('.')[0]
+      const child = formulaObject(snapshot, childName)
+      const spec = {filterItems: meta.summaryFilterItems ?? [], operation: meta.summaryOperation ?? '', summarizedField: meta.summarizedField ?? undefined, summaryForeignKey: meta.summaryForeignKey}
+      const translation = child ? translateRollUp(spec, child) : {detail: `the child object ${childName} is not mapped`, ok: false as const, reason: 'unmapped' as const}
+      computed = {field: name, source: `${spec.operation.toUpperCase()}(${spec.summarizedField ?? childName}) over ${spec.summaryForeignKey}`, translation}
+      const lookup = meta.summaryForeignKey.split('.')[1]
+      const childMapping = snapshot.connection!.mappings.find(m => sameName(m.object, childName))
+      const suggested = plan.indexSuggestions.some(i => i.object === childMapping?.object && sameName(i.field, lookup))
+      if (translation.ok && childMapping && !suggested && !Object.keys(childMapping.indexes).some(i => sameName(i, lookup))) plan.indexSuggestions.push({field: lookup, object: childMapping.object})
+    } else {
+      const formula = meta?.formula ?? field.calculatedFormula!
+      const settings = {returnType: meta?.type ?? RETURN_TYPES[field.type] ?? field.type, scale: meta?.scale ?? undefined, treatBlanksAs: meta?.formulaTreatBlanksAs ?? undefined}
+      computed = {field: name, source: formula, translation: translateFormula(formula, self, settings, `j${list.length + 1}_`)}
+    }
+
+    list.push(computed)
+    if (computed.translation.ok) plan.replaced.push({field: name, object})
+    else plan.untranslated.push({detail: computed.translation.detail, field: name, object, reason: computed.translation.reason})
+  }
+
+  for (const [objectName, fields] of byObject) {
+    if (fields.length === 0) continue
+    const mapping = snapshot.connection!.mappings.find(m => m.object === objectName)!
+    const view = viewName(mapping.table)
+    const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
+    plan.statements.push(sql)
+    plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
+    if (columns.length > 0) plan.materialize.push(materializeAdvice(helper, view, fields))
+  }
+
+  return plan
+}
+
+/** A materialized copy with a unique index, so it can be refreshed without blocking readers. */
+function materializeAdvice(helper: string, view: string, fields: ComputedField[]): string {
+  const copy = qualified(helper, `${view}_mat`)
+  const volatile = fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
+  return `if reading ${helper}.${view} is too slow: CREATE MATERIALIZED VIEW ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX ON ${copy} (sfid); then refresh it on a schedule: REFRESH MATERIALIZED VIEW CONCURRENTLY ${copy};${volatile ? ' (it reads TODAY(): refresh at least daily)' : ''}`
+}

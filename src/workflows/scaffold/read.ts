@@ -1,0 +1,42 @@
+import type {PgQueryable} from '../../clients/postgres.js'
+
+// What the plan needs beyond the audit's snapshot: who may use the Connect schema (the helper
+// schema gets the same), and the bodies of the functions that may move, to find the lines that
+// name the old schema.
+
+export interface SchemaGrant {
+  /** a role name, or PUBLIC */
+  grantee: string
+  privilege: string
+}
+
+export interface FunctionBody {
+  name: string
+  signature: string
+  source: string
+  /** the function pins its own search_path (SET search_path = …) */
+  pinsSearchPath: boolean
+}
+
+export interface ScaffoldFacts {
+  currentUser: string
+  schemaGrants: SchemaGrant[]
+  functionBodies: FunctionBody[]
+}
+
+export async function readScaffoldFacts(db: PgQueryable, schema: string): Promise<ScaffoldFacts> {
+  const grants = await db.query<SchemaGrant>(
+    `SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee, a.privilege_type AS privilege
+       FROM pg_namespace n, aclexplode(n.nspacl) a
+      WHERE n.nspname = $1 AND a.grantee <> n.nspowner ORDER BY 1, 2`,
+    [schema],
+  )
+  const bodies = await db.query<FunctionBody>(
+    `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS signature, p.prosrc AS source,
+            COALESCE(EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%'), FALSE) AS "pinsSearchPath"
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
+    [schema],
+  )
+  const user = await db.query<{u: string}>('SELECT current_user AS u')
+  return {currentUser: user.rows[0].u, functionBodies: bodies.rows, schemaGrants: grants.rows}
+}

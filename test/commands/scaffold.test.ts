@@ -1,0 +1,154 @@
+import {expect} from 'chai'
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import pg from 'pg'
+
+import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
+import {testServerUrl} from '../helpers/postgres.js'
+import {type AuditJson, parseJson, runAudit, runCli, tempDir} from './helpers.js'
+
+// `heroku connect:schema:scaffold` end to end on the messy sandbox, in two identical worlds: one
+// applies the plan with --confirm, the other writes it with --out and runs the file with pg. Both
+// start with a hostile table name in the Connect schema and use a hostile helper schema name.
+
+const HELPER = 'app "helper"; --'
+const HOSTILE_TABLE = 'notes"; DROP TABLE salesforce.contact; --'
+const ARGS = ['--app', 'acme-crm', '--move', '--formulas', '--helper-schema', HELPER]
+const qi = (name: string) => `"${name.replaceAll('"', '""')}"`
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({connectionString: url})
+  await client.connect()
+  try {
+    return (await client.query<T>(sql, values)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+/** What the scaffold leaves in the database, minus what only differs by oid or time. */
+async function outcome(url: string): Promise<unknown> {
+  return {
+    functions: await query(url, `SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ($1, 'salesforce') ORDER BY 1, 2`, [HELPER]),
+    relations: await query(url, `SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ($1, 'salesforce') AND c.relkind IN ('r', 'v', 'm', 'S') ORDER BY 1, 2`, [HELPER]),
+    saved: await query(url, `SELECT kind, schema_name, table_name, object_name, ddl FROM ${qi(HELPER)}.connect_guard_saved_ddl ORDER BY 1, 4`),
+    views: await query(url, `SELECT c.relname, pg_get_viewdef(c.oid) AS def FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY 1`, [HELPER]),
+  }
+}
+
+describe('connect:schema:scaffold on the messy sandbox', function () {
+  this.timeout(300_000)
+  let confirmed: Sandbox
+  let migrated: Sandbox
+  let work: Awaited<ReturnType<typeof tempDir>>
+  let logBefore: number
+  const url = (sandbox: Sandbox) => sandbox.apps[0].databaseUrl
+  const scaffold = (sandbox: Sandbox, extra: string[]) => runCli(['connect:schema:scaffold', ...ARGS, ...extra], {cwd: work.path, env: sandbox.env})
+
+  before(async function () {
+    work = await tempDir('scaffold')
+    ;[confirmed, migrated] = await Promise.all([0, 1].map(() => startSandbox({databaseUrl: testServerUrl(), scenario: 'messy', syncIntervalMs: 0})))
+    for (const sandbox of [confirmed, migrated]) await query(url(sandbox), `CREATE TABLE salesforce.${qi(HOSTILE_TABLE)} (x int)`)
+    logBefore = (await query<{n: number}>(url(confirmed), 'SELECT COALESCE(max(id), 0)::int AS n FROM salesforce._trigger_log'))[0].n
+  })
+
+  after(async function () {
+    await Promise.all([confirmed?.stop(), migrated?.stop()])
+    await work?.remove()
+  })
+
+  it('shows the plan and refuses to apply it without --confirm when there is no terminal', async function () {
+    const run = await scaffold(confirmed, [])
+    expect(run.code, run.stderr).to.equal(1)
+    expect(run.stderr).to.include(`refused: pass --confirm acme-crm`)
+    expect(run.stderr).to.include(`move salesforce.${HOSTILE_TABLE}`)
+    expect(run.stderr).to.match(/compute Account\.open_amount__c in .*account_computed/)
+    expect(run.stderr).to.include('    - Account_Name__c')
+    expect(await query(url(confirmed), "SELECT 1 FROM pg_namespace WHERE nspname = $1", [HELPER])).to.have.length(0)
+  })
+
+  it('prints the exact SQL with --dry-run and changes nothing', async function () {
+    const run = await scaffold(confirmed, ['--dry-run'])
+    expect(run.code, run.stderr).to.equal(0)
+    expect(run.stdout).to.include(`ALTER TABLE IF EXISTS "salesforce"."notes""; DROP TABLE salesforce.contact; --" SET SCHEMA "app ""helper""; --";`)
+    expect(run.stdout).to.match(/^BEGIN;$/m)
+    expect(await query(url(confirmed), "SELECT 1 FROM pg_namespace WHERE nspname = $1", [HELPER])).to.have.length(0)
+  })
+
+  it('rolls back everything when a statement fails half-way, and a rerun finishes the job', async function () {
+    // an object of the same name already in the helper schema makes the third move fail
+    await query(url(confirmed), `CREATE SCHEMA ${qi(HELPER)}; CREATE SEQUENCE ${qi(HELPER)}.invoice_number_seq`)
+    const failed = await scaffold(confirmed, ['--confirm', 'acme-crm'])
+    expect(failed.code, failed.stderr).to.equal(3)
+    expect(failed.stderr.replaceAll(/[\s›]+/g, ' ')).to.match(/nothing was changed \(rolled back\): relation "invoice_number_seq" already exists/)
+    expect(await query(url(confirmed), "SELECT 1 FROM pg_class WHERE relname = 'contact_notes' AND relnamespace = 'salesforce'::regnamespace")).to.have.length(1)
+    await query(url(confirmed), `DROP SEQUENCE ${qi(HELPER)}.invoice_number_seq`)
+    const rerun = await scaffold(confirmed, ['--confirm', 'acme-crm'])
+    expect(rerun.code, rerun.stderr).to.equal(0)
+    expect(rerun.stdout).to.include('mapping Account: removed Open_Amount__c, Open_Opportunities__c')
+    expect(rerun.stdout).to.include(`SELECT * FROM "app ""helper""; --"."connect_guard_restore"();`)
+  })
+
+  it('then the audit no longer reports HC010, HC011 or HC020', async function () {
+    const audit = await runAudit(['--app', 'acme-crm', '--json', '--only', 'HC010,HC011,HC020'], {env: confirmed.env})
+    expect(parseJson<AuditJson>(audit).findings.map(f => `${f.rule} ${f.table ?? ''} ${f.field ?? ''}`)).to.deep.equal([])
+  })
+
+  it("keeps the app's views, foreign keys, sequences and triggers working, and Connect's table untouched", async function () {
+    const db = url(confirmed)
+    expect((await query<{n: number}>(db, 'SELECT count(*)::int AS n FROM public.order_report'))[0].n).to.be.greaterThan(0)
+    expect((await query<{n: number}>(db, `SELECT count(*)::int AS n FROM ${qi(HELPER)}.active_contacts`))[0].n).to.be.greaterThan(0)
+    const [contact] = await query<{id: number}>(db, 'SELECT id FROM salesforce.contact ORDER BY id LIMIT 1')
+    const [note] = await query<{body: string; note_id: number}>(db, `INSERT INTO ${qi(HELPER)}.contact_notes (contact_id, body) VALUES ($1, '  hi  ') RETURNING note_id, body`, [contact.id])
+    expect(note.body).to.equal('hi')
+    expect(note.note_id).to.be.a('number')
+    const fk = await query(db, `INSERT INTO ${qi(HELPER)}.contact_notes (contact_id, body) VALUES (-1, 'x')`).catch((error: Error) => error.message)
+    expect(fk).to.match(/violates foreign key constraint "contact_notes_contact"/)
+    expect(await query(db, `SELECT 1 FROM pg_class WHERE relname = 'contact_notes_note_id_seq' AND relnamespace = $1::regnamespace`, [qi(HELPER)])).to.have.length(1)
+    expect(await query(db, "SELECT 1 FROM pg_trigger WHERE tgname = 'contact_touched' AND tgrelid = 'salesforce.contact'::regclass")).to.have.length(1)
+    // Connect dropped the columns of the fields the mapping no longer holds
+    expect(await query(db, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'salesforce' AND column_name IN ('open_amount__c', 'open_opportunities__c', 'account_name__c')")).to.deep.equal([])
+    // nothing the scaffold did went through a Connect table
+    expect((await query<{n: number}>(db, 'SELECT count(*)::int AS n FROM salesforce._trigger_log WHERE id > $1', [logBefore]))[0].n).to.equal(0)
+  })
+
+  it('re-creates the saved trigger and index after Connect rebuilds the table', async function () {
+    const db = url(confirmed)
+    await query(db, 'DROP TRIGGER contact_touched ON salesforce.contact; DROP INDEX salesforce.contact_lower_email')
+    const restored = await query<{kind: string; object_name: string; restored: boolean}>(db, `SELECT * FROM ${qi(HELPER)}.connect_guard_restore() ORDER BY 1`)
+    expect(restored).to.deep.equal([{kind: 'index', object_name: 'contact_lower_email', restored: true}, {kind: 'trigger', object_name: 'contact_touched', restored: true}])
+    expect(await query(db, "SELECT 1 FROM pg_trigger WHERE tgname = 'contact_touched' AND tgrelid = 'salesforce.contact'::regclass")).to.have.length(1)
+    const again = await query<{restored: boolean}>(db, `SELECT restored FROM ${qi(HELPER)}.connect_guard_restore()`)
+    expect(again.map(r => r.restored)).to.deep.equal([false, false])
+  })
+
+  it('computes the roll-ups the fake org holds for the same accounts', async function () {
+    const db = url(confirmed)
+    const rows = await query<{open_opportunities__c: string; sfid: string}>(db, `SELECT sfid, open_opportunities__c FROM ${qi(HELPER)}.account_computed WHERE open_opportunities__c > 0 ORDER BY sfid LIMIT 5`)
+    expect(rows.length).to.be.greaterThan(0)
+    for (const row of rows) {
+      const [expected] = await query<{n: number}>(db, "SELECT count(*)::int AS n FROM salesforce.opportunity WHERE accountid = $1 AND stagename NOT IN ('Closed Won', 'Closed Lost') AND isdeleted IS NOT TRUE", [row.sfid])
+      expect(Number(row.open_opportunities__c)).to.equal(expected.n)
+    }
+  })
+
+  it('is a no-op when run again', async function () {
+    const before = await outcome(url(confirmed))
+    const run = await scaffold(confirmed, ['--confirm', 'acme-crm'])
+    expect(run.code, run.stderr).to.equal(0)
+    expect(run.stdout).to.not.include('mapping ')
+    expect(await outcome(url(confirmed))).to.deep.equal(before)
+  })
+
+  it('writes a migration with --out that, run by hand, gives what --confirm gave', async function () {
+    const file = join(work.path, 'scaffold.sql')
+    const run = await scaffold(migrated, ['--out', file])
+    expect(run.code, run.stderr).to.equal(0)
+    expect(run.stdout).to.include(`wrote the migration to ${file}`)
+    const sql = await readFile(file, 'utf8')
+    await query(url(migrated), sql)
+    // and the file is safe to run twice
+    await query(url(migrated), sql)
+    expect(await outcome(url(migrated))).to.deep.equal(await outcome(url(confirmed)))
+  })
+})
