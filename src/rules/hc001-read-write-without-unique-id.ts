@@ -1,4 +1,5 @@
 import {appFlag} from '../analysis/connect-objects.js'
+import {CAUSES} from './causes.js'
 import type {Rule} from './types.js'
 
 export const hc001: Rule = {
@@ -6,6 +7,7 @@ export const hc001: Rule = {
     return snapshot.connection!.mappings
       .filter(mapping => mapping.access === 'read_write' && !mapping.upsertField)
       .map(mapping => ({
+        cause: CAUSES.noUniqueId(mapping.object),
         message: `read-write mapping ${mapping.object} has no unique identifier: rows written from Postgres can be duplicated in Salesforce`,
         fix: `heroku connect:external-ids --mapping ${mapping.object} ${appFlag(snapshot)}`,
         object: mapping.object,

@@ -1,5 +1,6 @@
 import type {Rule, RuleHit} from './types.js'
 
+import {CAUSES} from './causes.js'
 import {appFlag} from '../analysis/connect-objects.js'
 import {formulaReferences, isFormula, mappedFields} from '../analysis/salesforce-fields.js'
 
@@ -8,7 +9,7 @@ export const hc010: Rule = {
     return mappedFields(snapshot).flatMap(({column, field, mapping, name, table}): RuleHit[] => {
       if (!isFormula(field)) return []
       const {crossObject, globals} = formulaReferences(field.calculatedFormula)
-      const where = {field: name, object: mapping.object, table}
+      const where = {cause: CAUSES.calculatedFields(mapping.object), field: name, object: mapping.object, table}
       if (crossObject.length > 0) {
         return [{
           ...where,

@@ -1,3 +1,4 @@
+import {CAUSES} from './causes.js'
 import {appFlag} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
@@ -13,6 +14,7 @@ export const hc031: Rule = {
     const version = apiVersionNumber(connection.apiVersion)
     if (version !== null && version < BULK_MIN_API_VERSION) {
       hits.push({
+        cause: CAUSES.apiVersion(),
         fix: `heroku connect:manage-sf-api-version --target-version ${snapshot.salesforce?.apiVersion ?? `${BULK_MIN_API_VERSION}.0`} -a ${app}`,
         message: `the connection uses Salesforce API version ${connection.apiVersion}: Connect writes through Bulk only from version ${BULK_MIN_API_VERSION}, so every write goes SOAP, 200 records a call`,
       })

@@ -1,5 +1,6 @@
 import {connectIdDependants} from '../analysis/connect-id-dependants.js'
-import {appFlag, mappingOf} from '../analysis/connect-objects.js'
+import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
+import {CAUSES} from './causes.js'
 import type {Rule, RuleHit} from './types.js'
 
 const RENUMBERED = 'which Connect renumbers on reload and on configuration import'
@@ -24,8 +25,11 @@ export const hc040: Rule = {
     for (const fk of dependants.foreignKeys) {
       const {key, object, reload} = advice(fk.toTable)
       const from = `${fk.fromSchema}.${fk.fromTable}`
+      // HC041 reports the same constraint for blocking the reload: one finding names both
       hits.push({
-        field: fk.fromColumns.join(', '), fix: `reference ${key} instead of id; ${reload}`,
+        cause: CAUSES.foreignKey(fk),
+        field: fk.fromColumns.join(', '),
+        fix: `reference ${key} instead of id, then drop the constraint: ALTER TABLE ${sqlName(fk.fromSchema, fk.fromTable)} DROP CONSTRAINT ${sqlIdent(fk.name)}; ${reload}`,
         message: `foreign key ${fk.name} on ${from}(${fk.fromColumns.join(', ')}) references ${s}.${fk.toTable}.id, ${RENUMBERED}`,
         object, table: from,
       })

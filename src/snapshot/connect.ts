@@ -14,6 +14,7 @@ export function connectionFacts(details: ConnectionDetails, validations: null | 
     origin: 'api',
     schema: details.schema_name,
     state: details.state,
+    stateSince: stringOr(details.updated_at) ?? (details.state === 'NEW' ? stringOr(details.created_at) : null),
     validations: validations ? validationChecks(validations) : null,
   }
 }
@@ -30,10 +31,13 @@ function mappingFacts(mapping: MappingDetails): MappingFacts {
     pollingSeconds: config.sf_polling_seconds ?? mapping.sf_polling_seconds ?? null,
     state: mapping.state ?? null,
     stateDescription: mapping.state_description ?? null,
+    stateSince: stringOr(mapping.updated_at),
     table: mapping.object_name.toLowerCase(),
     upsertField: config.upsert_field ?? mapping.upsert_field ?? null,
   }
 }
+
+const stringOr = (value: unknown): null | string => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null)
 
 function validationChecks(report: ValidationReport): ValidationCheck[] {
   const checks: ValidationCheck[] = []
