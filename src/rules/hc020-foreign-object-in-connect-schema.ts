@@ -1,6 +1,7 @@
 import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
 import {foreignObjects} from '../analysis/foreign-objects.js'
 import type {IndexFacts, RelationFacts} from '../snapshot/types.js'
+import {CAUSES} from './causes.js'
 import type {Rule, RuleHit} from './types.js'
 
 const KINDS: Record<string, {label: string; sql: string}> = {
@@ -46,8 +47,11 @@ export const hc020: Rule = {
     }
 
     for (const {item: index, table} of found.indexes) {
+      const sfid = index.unique && index.columns.length === 1 && index.columns[0] === 'sfid'
       hits.push({
         ...where(table), field: index.name,
+        // a hand-made unique index on sfid stands in for Connect's: HC078 reports that as one finding
+        foldInto: sfid ? CAUSES.sfidIndex(s, table.name, index.name) : undefined,
         fix: index.definition ? `keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
         message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
         severity: 'info',

@@ -1,3 +1,4 @@
+import {sqlName} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
 const fmt = (n: number) => n.toLocaleString('en-US')
@@ -48,7 +49,7 @@ export const hc071: Rule = {
     const archiveAge = triggerLog.archiveOldestAt ? now - Date.parse(triggerLog.archiveOldestAt) : 0
     if (archiveAge > ARCHIVE_DAYS * 24 * HOUR) {
       hits.push({
-        fix: `heroku connect:info -a ${app}; to reclaim the space: DELETE FROM ${schema}._trigger_log_archive WHERE created_at < now() - interval '${ARCHIVE_DAYS} days'`,
+        fix: `heroku connect:info -a ${app}; to reclaim the space: DELETE FROM ${sqlName(schema, '_trigger_log_archive')} WHERE created_at < now() - interval '${ARCHIVE_DAYS} days'`,
         message: `the oldest row in ${schema}._trigger_log_archive is ${age(archiveAge)} old (about ${fmt(triggerLog.archiveRows)} rows): Connect purges it after ${ARCHIVE_DAYS} days, so the archive is not being purged`,
         severity: 'info',
         table: `${schema}._trigger_log_archive`,

@@ -120,6 +120,8 @@ export interface ExtensionFacts {
 
 /** Connect's runtime dependencies outside its schema (HC077) */
 export interface RuntimeFacts {
+  /** the database's name, for the ALTER DATABASE in a fix */
+  database: string
   extensions: ExtensionFacts[]
   /** schemas holding a `get_xmlbinary()` */
   xmlbinaryFunction: string[]

@@ -144,10 +144,10 @@ export async function readIdLikeColumns(db: Queryable, schema: string, mappedTab
  * else the server's (our own session's reset value unless a role or database setting made it).
  */
 export async function readRuntime(db: Queryable): Promise<RuntimeFacts> {
-  const {rows} = await db.query<{extensions: RuntimeFacts['extensions'] | null; roles: Array<{role: string; value: string}> | null; server: string; database: null | string; xmlbinary: null | string[]}>(
-    `SELECT (SELECT json_agg(json_build_object('name', e.extname, 'schema', n.nspname, 'version', e.extversion) ORDER BY e.extname)
+  const {rows} = await db.query<{dbname: string; extensions: RuntimeFacts['extensions'] | null; roles: Array<{role: string; value: string}> | null; server: string; database: null | string; xmlbinary: null | string[]}>(
+    `SELECT current_database() AS dbname, (SELECT json_agg(json_build_object('name', e.extname, 'schema', n.nspname, 'version', e.extversion) ORDER BY e.extname)
                FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace) AS extensions,
-            (SELECT array_agg(n.nspname ORDER BY n.nspname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            (SELECT array_agg(n.nspname::text ORDER BY n.nspname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
               WHERE p.proname = 'get_xmlbinary' AND p.pronargs = 0) AS xmlbinary,
             (SELECT CASE WHEN source IN ('database', 'user', 'session', 'client') THEN boot_val ELSE reset_val END
                FROM pg_settings WHERE name = 'search_path') AS server,
@@ -163,6 +163,7 @@ export async function readRuntime(db: Queryable): Promise<RuntimeFacts> {
   // a role's setting in this database wins over its setting for every database (listed first)
   const roles = [...new Map((row.roles ?? []).reverse().map(r => [r.role, r])).values()].sort((a, b) => a.role.localeCompare(b.role))
   return {
+    database: row.dbname,
     extensions: row.extensions ?? [],
     searchPath: {database: row.database ?? row.server, roles},
     xmlbinaryFunction: row.xmlbinary ?? [],
