@@ -219,15 +219,11 @@ function sequenceNamesIn(defaultExpr: string): string[] {
   return [...defaultExpr.matchAll(/nextval\('((?:[^']|'')*)'/g)].map(m => splitQualified(m[1].replaceAll("''", "'")).at(-1)!)
 }
 
-/**
- * Does the relation look like a mapped table: an `sfid` column, and Connect's sfid index or
- * triggers, or its status columns (`_hc_lastop`; `_c5_source` in the legacy layout)?
- */
+/** Does the relation look like a mapped table (an `sfid` column and Connect's sfid index or triggers)? */
 export function looksLikeMappedTable(relation: RelationFacts): boolean {
   if ((relation.kind !== 'r' && relation.kind !== 'p') || (SYSTEM_TABLES as readonly string[]).includes(relation.name)) return false
   if (!relation.columns.some(c => c.name === 'sfid')) return false
   const t = relation.name
-  if (relation.columns.some(c => c.name === '_hc_lastop' || c.name === '_c5_source')) return true
   return relation.indexes.some(i => i.unique && i.columns.length === 1 && i.columns[0] === 'sfid' && matchesConnectName(i.name, ['hcu_idx_', {part: t}, '_sfid']))
     || relation.triggers.some(tr => matchesConnectName(tr.name, ['hc_', {part: t}, '_logtrigger']) || matchesConnectName(tr.name, ['hc_', {part: t}, '_status_trigger']))
 }

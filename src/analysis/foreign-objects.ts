@@ -33,6 +33,12 @@ export interface ForeignObjects {
   indexes: Array<ForeignAttachment<IndexFacts>>
 }
 
+/** `sfid` with Connect's status columns (`_hc_lastop`, or `_c5_source` in the 2014 layout): shaped by or for Connect. */
+function hasConnectColumns(relation: RelationFacts): boolean {
+  const names = new Set(relation.columns.map(c => c.name))
+  return (relation.kind === 'r' || relation.kind === 'p') && names.has('sfid') && (names.has('_hc_lastop') || names.has('_c5_source'))
+}
+
 export function foreignObjects(snapshot: Snapshot): ForeignObjects {
   const pg = snapshot.postgres!
   const s = pg.schema
@@ -41,7 +47,7 @@ export function foreignObjects(snapshot: Snapshot): ForeignObjects {
   const relations = pg.relations
     // a sequence owned by one of the user's tables here moves with that table
     .filter(r => !r.extension && !connect.isConnectRelation(r) && !userTables.some(t => sequenceOwnedBy(r, s, t)))
-    .map(relation => ({leftoverMapping: looksLikeMappedTable(relation), relation}))
+    .map(relation => ({leftoverMapping: looksLikeMappedTable(relation) || hasConnectColumns(relation), relation}))
   const functions = pg.functions
     .filter(f => !f.extension && !connect.isConnectFunction(f))
     .map(fn => ({fn, leftoverMapping: /^hc_.+_(logger|status)$/.test(fn.name)}))

@@ -19,7 +19,7 @@ import {hc073} from './hc073-bad-state.js'
 import {hc074} from './hc074-api-budget.js'
 import {hc075} from './hc075-connect-system-tables.js'
 import {hc076} from './hc076-required-field-not-mapped.js'
-import {hc077} from './hc077-connect-runtime.js'
+import {hc077} from './hc077-connect-runtime-missing.js'
 import {hc078} from './hc078-mapped-table-shape.js'
 import {hc080} from './hc080-connect-diagnose.js'
 

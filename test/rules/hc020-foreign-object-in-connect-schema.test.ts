@@ -94,6 +94,18 @@ describe('HC020 foreign-object-in-connect-schema', () => {
     expect(runRules([hc020], withIndexes).findings).to.deep.equal([])
   })
 
+  it('never reports the members of an extension, even when the Connect schema is public', () => {
+    const snapshot = inSchema('public')
+    const pg = snapshot.postgres!
+    pg.functions.push(
+      {extension: 'hstore', name: 'akeys', signature: 'hstore'},
+      {extension: 'uuid-ossp', name: 'uuid_generate_v4', signature: ''},
+      {extension: null, name: 'touch_updated_at', signature: ''},
+    )
+    pg.relations.push(relation('pg_stat_statements', 'v', {extension: 'pg_stat_statements'}), relation('my_notes', 'r'))
+    expect(runRules([hc020], snapshot).findings.map(f => f.table ?? f.field)).to.deep.equal(['public.my_notes', 'touch_updated_at()'])
+  })
+
   it('is skipped without the Connect configuration or the database', () => {
     expect(runRules([hc020], withoutSource(healthySnapshot(), 'connect')).skipped).to.deep.equal([
       {name: 'foreign-object-in-connect-schema', provide: 'pass --app, or --config-file with a connect:export file', reason: 'no Connect configuration', rule: 'HC020'},

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {hc077, searchPathSchemas} from '../../src/rules/hc077-connect-runtime.js'
+import {hc077, searchPathSchemas} from '../../src/rules/hc077-connect-runtime-missing.js'
 import {runRules} from '../../src/rules/runner.js'
 import {healthySnapshot, withoutSource} from './fixtures.js'
 
