@@ -2,13 +2,14 @@ import {hux} from '@heroku/heroku-cli-util'
 
 import type {Finding, Severity} from '../rules/types.js'
 import type {AuditReport} from '../workflows/audit/report.js'
-import {ruleLabel, ruleRef} from './docs-url.js'
+import {ruleRef} from './docs-url.js'
 
 // The one-screen summary that opens the table output (and is all of `--summary`): one row per
 // rule and severity, with how many findings and on which objects, as a hux table.
 
 export interface SummaryRow {
   rule: string
+  name: string
   severity: Severity
   count: number
   objects: string
@@ -37,7 +38,8 @@ export function summaryRows(report: AuditReport): SummaryRow[] {
       return {
         count: findings.length,
         objects: more > 0 ? `${names.slice(0, MAX_NAMED).join(', ')} and ${more} more` : names.join(', '),
-        rule: ruleLabel(ruleRef(report, rule)),
+        name: ruleRef(report, rule).name,
+        rule,
         severity,
       }
     })
@@ -49,7 +51,9 @@ export function summaryRows(report: AuditReport): SummaryRow[] {
  * layout is fixed (not switched by a CI variable) so the report reads the same everywhere.
  */
 export function summaryTable(report: AuditReport, width: number, visible: (text: string) => string): string[] {
-  const rows = summaryRows(report).map(row => ({...row, objects: visible(row.objects), rule: visible(row.rule)}))
+  // the rule's name joins its id when there is room; the details below always name it
+  const named = width >= 110
+  const rows = summaryRows(report).map(row => ({...row, objects: visible(row.objects), rule: named && row.name ? `${row.rule} ${row.name}` : row.rule}))
   if (rows.length === 0) return []
   const chunks: string[] = []
   const write = process.stdout.write
