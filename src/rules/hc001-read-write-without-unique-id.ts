@@ -1,5 +1,6 @@
 import {appFlag} from '../analysis/connect-objects.js'
 import {CAUSES} from './causes.js'
+import {externalIdsFix} from './commands.js'
 import type {Rule} from './types.js'
 
 export const hc001: Rule = {
@@ -9,7 +10,7 @@ export const hc001: Rule = {
       .map(mapping => ({
         cause: CAUSES.noUniqueId(mapping.object),
         message: `read-write mapping ${mapping.object} has no unique identifier: rows written from Postgres can be duplicated in Salesforce`,
-        fix: `heroku connect:external-ids --mapping ${mapping.object} ${appFlag(snapshot)}`,
+        fix: externalIdsFix(mapping.object, appFlag(snapshot)),
         object: mapping.object,
         table: `${snapshot.connection!.schema}.${mapping.table}`,
       }))

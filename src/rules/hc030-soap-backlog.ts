@@ -2,6 +2,7 @@ import type {BulkBlocker} from '../analysis/write-prediction.js'
 import type {Rule} from './types.js'
 
 import {fmt, predictWrites} from '../analysis/write-prediction.js'
+import {externalIdsFix, writeModeFix} from './commands.js'
 
 const MIN_RECORDS = 10_000
 const MIN_SHARE = 0.05
@@ -36,7 +37,7 @@ export const hc030: Rule = {
         'api-version': `raise the API version (heroku connect:manage-sf-api-version --target-version ${snapshot.salesforce?.apiVersion ?? '39.0'} -a ${app})`,
         'bulk-disabled': 'have the connection\'s disable_bulk_writes feature turned off',
         'merged-writes': 'switch the connection to Ordered Writes (dashboard: Settings, Write Algorithm)',
-        'no-unique-id': `add a unique identifier (heroku connect:external-ids --mapping ${t.object} -a ${app})`,
+        'no-unique-id': `add a unique identifier (${externalIdsFix(t.object ?? table, `-a ${app}`)})`,
         'short-run': `write ${t.object} changes in contiguous batches of 2,000+ of one type`,
       }
       const structural = [...t.blockers].filter(b => b !== 'short-run')
@@ -44,7 +45,7 @@ export const hc030: Rule = {
       const share = budget ? ` (${pct(t.calls / budget.max)} of the daily limit)` : ''
       const exhaust = over ? `; the whole backlog needs ${fmt(prediction.totals.apiCalls)} and the org has ${fmt(budget!.remaining)} left today` : ''
       return {
-        fix: `heroku connect:write-mode -a ${app}, then ${steps.join(' and ')} so it goes Bulk`,
+        fix: `${writeModeFix(schema, `-a ${app}`)}, then ${steps.join(' and ')} so it goes Bulk`,
         message: `${fmt(t.records)} pending changes to ${t.object} will be written through SOAP: ${fmt(t.calls)} API ${t.calls === 1 ? 'call' : 'calls'}${share}${exhaust}`,
         object: t.object,
         severity: over ? 'error' : 'warning',

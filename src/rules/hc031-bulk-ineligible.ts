@@ -1,4 +1,5 @@
 import {CAUSES} from './causes.js'
+import {externalIdsFix} from './commands.js'
 import {appFlag} from '../analysis/connect-objects.js'
 import type {Rule, RuleHit} from './types.js'
 
@@ -36,7 +37,7 @@ export const hc031: Rule = {
 
     for (const mapping of readWrite.filter(m => !m.upsertField)) {
       hits.push({
-        fix: `heroku connect:external-ids --mapping ${mapping.object} ${appFlag(snapshot)}`,
+        fix: externalIdsFix(mapping.object, appFlag(snapshot)),
         message: `read-write mapping ${mapping.object} has no unique identifier: its writes can never go through Bulk`,
         object: mapping.object,
         table: `${connection.schema}.${mapping.table}`,

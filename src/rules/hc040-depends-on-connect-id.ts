@@ -1,6 +1,7 @@
 import {connectIdDependants} from '../analysis/connect-id-dependants.js'
 import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
 import {CAUSES} from './causes.js'
+import {safeReloadFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 const RENUMBERED = 'which Connect renumbers on reload and on configuration import'
@@ -16,7 +17,7 @@ export const hc040: Rule = {
       return {
         key: `${s}.${table}.${upsert ? upsert.toLowerCase() : 'sfid'}`,
         object,
-        reload: `until then reload only with heroku connect:reload ${object ?? table} --safe ${appFlag(snapshot)} (it remaps ids)`,
+        reload: `until then: ${safeReloadFix(object ?? table, appFlag(snapshot))}`,
       }
     }
 

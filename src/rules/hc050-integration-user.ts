@@ -1,3 +1,4 @@
+import {userCheckFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 import {appFlag} from '../analysis/connect-objects.js'
@@ -14,7 +15,7 @@ export const hc050: Rule = {
       }
     }
 
-    const CHECK = `heroku connect:user:check ${appFlag(snapshot)}`
+    const CHECK = userCheckFix(user.username, appFlag(snapshot))
     const who = `integration user ${user.username}`
     const profile = user.profileName ? `profile "${user.profileName}"` : `${user.username}'s profile`
     const hits: RuleHit[] = []

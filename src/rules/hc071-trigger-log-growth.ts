@@ -1,4 +1,5 @@
 import {sqlName} from '../analysis/connect-objects.js'
+import {writeModeFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 const fmt = (n: number) => n.toLocaleString('en-US')
@@ -40,7 +41,7 @@ export const hc071: Rule = {
     const pending = triggerLog.pending.reduce((n, p) => n + p.count, 0)
     if (pending >= MAX_PENDING) {
       hits.push({
-        fix: `heroku connect:write-mode -a ${app}`,
+        fix: writeModeFix(schema, `-a ${app}`),
         message: `${fmt(pending)} changes are waiting in ${table} to be written to Salesforce`,
         table,
       })
