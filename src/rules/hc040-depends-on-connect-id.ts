@@ -15,7 +15,8 @@ export const hc040: Rule = {
       const object = mappingOf(snapshot, table)
       const upsert = snapshot.connection?.mappings.find(m => m.object === object)?.upsertField
       return {
-        key: `${s}.${table}.${upsert ? upsert.toLowerCase() : 'sfid'}`,
+        // names in a fix are written as SQL, so a hostile name reads as a name, not as a statement
+        key: `${sqlName(s, table)}.${sqlIdent(upsert ? upsert.toLowerCase() : 'sfid')}`,
         object,
         reload: `until then: ${safeReloadFix(object ?? table, appFlag(snapshot))}`,
       }
@@ -39,7 +40,7 @@ export const hc040: Rule = {
     for (const view of dependants.readers) {
       const {key, object, reload} = advice(view.table)
       hits.push({
-        fix: `select ${key} in ${view.schema}.${view.name} instead of id; ${reload}`,
+        fix: `select ${key} in ${sqlName(view.schema, view.name)} instead of id; ${reload}`,
         message: `${view.kind} ${view.schema}.${view.name} reads ${s}.${view.table}.id, ${RENUMBERED}`,
         object, table: `${view.schema}.${view.name}`,
       })
@@ -49,7 +50,7 @@ export const hc040: Rule = {
       const table = `${column.schema}.${column.table}`
       const {key, object, reload} = advice(column.mappedTable)
       hits.push({
-        field: column.column, fix: `store ${key} in ${table} instead; ${reload}`,
+        field: column.column, fix: `store ${key} in ${sqlName(column.schema, column.table)} instead; ${reload}`,
         message: `${column.type} column ${table}.${column.column} probably holds ${s}.${column.mappedTable} ids, ${RENUMBERED}`,
         object, severity: 'warning', table,
       })
