@@ -152,6 +152,8 @@ export function renderTable(report: AuditReport, options: TableOptions): void {
       out(heading(ruleRef(report, finding.rule), findingLocation(finding), paint[severity]))
       out(wrap(words(finding.message), width, '    ', '    '))
       out(wrap([{paint: paint.success, text: 'fix:'}, ...commandWords(finding.fix, width - 9)], width, '    ', '         '))
+      // the other rules and Connect checks this one finding stands for
+      if (finding.related?.length) out(labelled('also:', finding.related.join(', ')))
     }
   }
 

@@ -11,6 +11,8 @@ export const CAUSES = {
   foreignKey: (fk: ForeignKeyFacts) => key('foreign-key', fk.fromSchema, fk.fromTable, fk.name),
   /** a read-write mapping without a unique identifier: HC001 and Connect's "Unique Identifier" check */
   noUniqueId: (object: string) => key('no-unique-id', object.toLowerCase()),
+  /** the Salesforce field of a mapping's unique identifier is not External ID + Unique: HC002 and Connect's "Unique Identifier" check */
+  uniqueIdField: (object: string) => key('unique-id-field', object.toLowerCase()),
   /** mapped calculated fields of one object: HC010, HC011 and Connect's "Calculated Fields" check */
   calculatedFields: (object: string) => key('calculated-fields', object.toLowerCase()),
   /** required fields missing from one read-write mapping: HC076 and Connect's "Required Fields" check */

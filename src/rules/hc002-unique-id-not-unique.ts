@@ -1,3 +1,4 @@
+import {CAUSES} from './causes.js'
 import type {Rule, RuleHit} from './types.js'
 
 import {sqlIdent, sqlName} from '../analysis/connect-objects.js'
@@ -48,6 +49,7 @@ export const hc002: Rule = {
       if (missing.length > 0) {
         hits.push({
           ...where,
+          cause: CAUSES.uniqueIdField(mapping.object),
           fix: `in Salesforce Setup > Object Manager > ${mapping.object} > Fields & Relationships > ${field!.name} > Edit, tick ${missing.join(' and ')} (Salesforce refuses Unique while duplicate values exist)`,
           message: `Salesforce field ${mapping.object}.${field!.name}, the unique identifier of ${mapping.object}, is not marked ${missing.join(' or ')}: Salesforce does not keep it unique, so Connect can match the wrong record`,
         })

@@ -8,10 +8,10 @@ import type {Rule} from './types.js'
  * folds into that rule's finding (listed there as related "connect:diagnose") instead of repeating it.
  * Checks are known by their documented display names (Dev Center "Heroku Connect Diagnostics").
  */
-function sameCause(check: ValidationCheck): string | undefined {
+function sameCause(check: ValidationCheck): string | string[] | undefined {
   const name = `${check.displayName} ${check.ruleId ?? ''}`
   if (check.object === null) return /api[\s_]version/i.test(name) ? CAUSES.apiVersion() : undefined
-  if (/unique[\s_]identifier|upsert/i.test(name)) return CAUSES.noUniqueId(check.object)
+  if (/unique[\s_]identifier|upsert/i.test(name)) return [CAUSES.noUniqueId(check.object), CAUSES.uniqueIdField(check.object)]
   if (/calculated/i.test(name)) return CAUSES.calculatedFields(check.object)
   if (/required[\s_]fields/i.test(name)) return CAUSES.requiredFields(check.object)
   return undefined

@@ -46,15 +46,19 @@ const RANK: Record<Severity, number> = {error: 0, info: 2, warning: 1}
 function foldCauses(hits: Array<{hit: RuleHit; rule: Rule}>): Finding[] {
   const primaries = new Map<string, Finding[]>()
   const findings: Finding[] = []
+  // the key a hit folds into: the first of its keys that another rule's hit reports
+  const targetKey = ({hit, rule}: {hit: RuleHit; rule: Rule}) => [hit.foldInto ?? []].flat()
+    .find(key => hits.some(other => other.hit.cause === key && other.rule.id !== rule.id))
   for (const {hit, rule} of hits) {
-    if (hit.foldInto && hits.some(other => other.hit.cause === hit.foldInto && other.rule.id !== rule.id)) continue
+    if (targetKey({hit, rule})) continue
     const finding = toFinding(hit, rule)
     findings.push(finding)
     if (hit.cause) primaries.set(hit.cause, [...(primaries.get(hit.cause) ?? []), finding])
   }
 
   for (const {hit, rule} of hits) {
-    const targets = (hit.foldInto && primaries.get(hit.foldInto)?.filter(f => f.rule !== rule.id)) || []
+    const key = targetKey({hit, rule})
+    const targets = (key && primaries.get(key)?.filter(f => f.rule !== rule.id)) || []
     for (const target of targets) {
       const related = [...(target.related ?? []), hit.relatedId ?? rule.id, ...(hit.related ?? [])]
       target.related = [...new Set(related)]

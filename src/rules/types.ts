@@ -34,8 +34,8 @@ export interface Finding {
 export type RuleHit = Partial<Pick<Finding, 'field' | 'object' | 'related' | 'severity' | 'table'>> & Pick<Finding, 'fix' | 'message'> & {
   /** the cause this finding reports, as a key other rules' hits may fold into */
   cause?: string
-  /** fold this hit into the finding of another rule that reports this cause, if there is one */
-  foldInto?: string
+  /** fold this hit into the finding of another rule that reports this cause (the first of several that one does), if there is one */
+  foldInto?: string | string[]
   /** when folded: what this rule adds to the other finding's message, e.g. "it also blocks the reload" */
   consequence?: string
   /** when folded: the id to list in `related` instead of the rule's own, e.g. "connect:diagnose" */

@@ -11,7 +11,7 @@ describe('HC001 read-write-without-unique-id', () => {
     const {findings} = runRules([hc001], snapshot)
     expect(findings).to.deep.equal([{
       field: null,
-      fix: 'heroku connect:external-ids --mapping Contact -a acme-crm',
+      fix: 'create a text External ID field marked Unique on Contact in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Contact\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm',
       message: 'read-write mapping Contact has no unique identifier: rows written from Postgres can be duplicated in Salesforce',
       object: 'Contact',
       practice: 1,

@@ -72,13 +72,13 @@ describe('HC020 foreign-object-in-connect-schema', () => {
     ])
   })
 
-  it('quotes hostile names and points owned sequences at scaffold', () => {
+  it('quotes hostile names, and detaches an owned sequence before moving it', () => {
     const snapshot = inSchema('Org')
     snapshot.postgres!.relations.push(relation('we"ird', 'r'), relation('stray_seq', 'S', {ownedBy: 'app.orders.id'}))
     snapshot.postgres!.functions.push({name: 'user', signature: 'a integer, b text'})
     expect(runRules([hc020], snapshot).findings.map(f => f.fix)).to.deep.equal([
       'CREATE SCHEMA IF NOT EXISTS app; ALTER TABLE "Org"."we""ird" SET SCHEMA app;',
-      'heroku connect:schema:scaffold --move -a acme-crm',
+      'ALTER SEQUENCE "Org".stray_seq OWNED BY NONE; CREATE SCHEMA IF NOT EXISTS app; ALTER SEQUENCE "Org".stray_seq SET SCHEMA app;',
       'CREATE SCHEMA IF NOT EXISTS app; ALTER FUNCTION "Org"."user"(a integer, b text) SET SCHEMA app;',
     ])
   })

@@ -30,8 +30,8 @@ describe('HC031 bulk-ineligible', () => {
         'Bulk writes are disabled for this connection (features.disable_bulk_writes): every write goes SOAP, 200 records a call',
         'ask Heroku support to turn off the connection\'s disable_bulk_writes feature',
       ),
-      finding('read-write mapping Contact has no unique identifier: its writes can never go through Bulk', 'heroku connect:external-ids --mapping Contact -a acme-crm', 'Contact', 'salesforce.contact'),
-      finding('read-write mapping Account has no unique identifier: its writes can never go through Bulk', 'heroku connect:external-ids --mapping Account -a acme-crm', 'Account', 'salesforce.account'),
+      finding('read-write mapping Contact has no unique identifier: its writes can never go through Bulk', 'create a text External ID field marked Unique on Contact in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Contact\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm', 'Contact', 'salesforce.contact'),
+      finding('read-write mapping Account has no unique identifier: its writes can never go through Bulk', 'create a text External ID field marked Unique on Account in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Account\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm', 'Account', 'salesforce.account'),
     ])
   })
 

@@ -24,7 +24,7 @@ describe('HC050 integration-user', () => {
       {...base, fix: `enable Password Never Expires on ${profile}`, message: `${user}'s password expires: when it does, Connect can no longer log in and the sync stops until someone re-authorizes`, severity: 'warning'},
       {
         ...base,
-        fix: 'grant View All Data, or View All on each mapped object, to heroku.connect@acme.example through a permission set; then check: heroku connect:user:check -a acme-crm',
+        fix: 'grant View All Data, or View All on each mapped object, to heroku.connect@acme.example through a permission set; then check: in Salesforce Setup > Users > heroku.connect@acme.example, check the profile and every assigned permission set',
         message: `${user} lacks View All Data: unless it has View All on every mapped object, Connect's polls skip the records it cannot see and Postgres misses them`,
         severity: 'warning',
       },
@@ -44,28 +44,28 @@ describe('HC050 integration-user', () => {
       {
         ...where,
         field: 'Email',
-        fix: `grant Read (and Edit on read-write mappings) in the field-level security of Contact.Email for ${profile}; then check: heroku connect:user:check -a acme-crm`,
+        fix: `grant Read (and Edit on read-write mappings) in the field-level security of Contact.Email for ${profile}; then check: in Salesforce Setup > Users > heroku.connect@acme.example, check the profile and every assigned permission set`,
         message: `${user} cannot read Contact.Email: Connect cannot sync it, so salesforce.contact.email stays empty and writes to it fail`,
         severity: 'error',
       },
       {
         ...where,
         field: 'Phone',
-        fix: `grant Read (and Edit on read-write mappings) in the field-level security of Contact.Phone for ${profile}; then check: heroku connect:user:check -a acme-crm`,
+        fix: `grant Read (and Edit on read-write mappings) in the field-level security of Contact.Phone for ${profile}; then check: in Salesforce Setup > Users > heroku.connect@acme.example, check the profile and every assigned permission set`,
         message: `${user} cannot read Contact.Phone: Connect cannot sync it, so salesforce.contact.phone stays empty and writes to it fail`,
         severity: 'error',
       },
       {
         ...where,
         field: 'Birthdate',
-        fix: `grant Read (and Edit on read-write mappings) in the field-level security of Contact.Birthdate for ${profile}; then check: heroku connect:user:check -a acme-crm`,
+        fix: `grant Read (and Edit on read-write mappings) in the field-level security of Contact.Birthdate for ${profile}; then check: in Salesforce Setup > Users > heroku.connect@acme.example, check the profile and every assigned permission set`,
         message: `${user} cannot read Contact.Birthdate: Connect cannot sync it, so salesforce.contact.birthdate stays empty and writes to it fail`,
         severity: 'error',
       },
       {
         ...where,
         field: 'Tier__c',
-        fix: `grant Edit in the field-level security of Contact.Tier__c for ${profile}; then check: heroku connect:user:check -a acme-crm`,
+        fix: `grant Edit in the field-level security of Contact.Tier__c for ${profile}; then check: in Salesforce Setup > Users > heroku.connect@acme.example, check the profile and every assigned permission set`,
         message: `${user} cannot edit Contact.Tier__c, mapped read-write: inserts and updates from Postgres that set it fail`,
         severity: 'warning',
       },
@@ -79,7 +79,7 @@ describe('HC050 integration-user', () => {
     snapshot.connection!.mappings[2].fields.push('Stage_Note__c')
     expect(runRules([hc050], snapshot).findings).to.deep.equal([{
       field: null,
-      fix: `grant Read on Account to ${profile}; then check: heroku connect:user:check -a acme-crm`,
+      fix: `grant Read on Account to ${profile}; then check: in Salesforce Setup > Users > heroku.connect@acme.example, check the profile and every assigned permission set`,
       message: `${user} cannot describe Account (INSUFFICIENT_ACCESS: entity type Account is not accessible): Connect cannot sync it`,
       object: 'Account',
       practice: 6,
