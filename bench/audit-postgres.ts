@@ -1,13 +1,13 @@
 import {connectPostgres, type PgSession} from '../src/clients/postgres.js'
 import {buildAppDatabase} from '../src/sandbox/postgres/build.js'
-import {createDatabase, dropDatabase, dropRole, providePostgres, type PostgresServer} from '../src/sandbox/postgres/server.js'
+import {createDatabase, dropDatabase, dropRole} from '../src/sandbox/postgres/server.js'
 import type {AppSpec} from '../src/sandbox/model.js'
 import {loadScenario} from '../src/sandbox/scenarios/index.js'
 import {qualified, quoteIdent, quoteLiteral} from '../src/sql.js'
 import {collectPostgres} from '../src/snapshot/postgres/collect.js'
 import {readRuns, runsQuery} from '../src/snapshot/postgres/trigger-log.js'
 import type {ConnectionFacts} from '../src/snapshot/types.js'
-import {median, verdict} from './lib.js'
+import {benchServer, median, verdict} from './lib.js'
 
 // DESIGN.md §9, over 2,000,000 pending `_trigger_log` rows (the messy scenario's main app):
 //   audit Postgres phase (collectPostgres in a READ ONLY, REPEATABLE READ transaction)  <= 6x
@@ -18,7 +18,6 @@ import {median, verdict} from './lib.js'
 // The database is named after what it holds, so a run with HCG_BENCH_KEEP_DB=1 leaves it for the
 // next run to reuse; otherwise every database and role the bench made is dropped at the end.
 
-const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
 const AUDIT_TARGET = 6
 const RUNS_TARGET = 4
 /** bump when the scenario or the builder changes what the database holds */
@@ -118,27 +117,6 @@ function planShape(lines: string[]): string {
   }
 
   return nodes.join(' > ')
-}
-
-/** TEST_DATABASE_URL, else the machine's Postgres, else an embedded one started for this run. */
-async function benchServer(log: (line: string) => void): Promise<PostgresServer> {
-  const url = process.env.TEST_DATABASE_URL ?? MACHINE_POSTGRES
-  if (await reachable(url)) return providePostgres({databaseUrl: url})
-  log(`no Postgres at ${new URL(url).host}; starting an embedded one`)
-  return providePostgres({log})
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const {default: pg} = await import('pg')
-  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 3000})
-  try {
-    await client.connect()
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.end().catch(() => {})
-  }
 }
 
 /** The database named `name`, reused when a previous run finished building it, else (re)built now. */

@@ -1,5 +1,7 @@
 import {spawnSync} from 'node:child_process'
 
+import {providePostgres, type PostgresServer} from '../src/sandbox/postgres/server.js'
+
 // Shared helpers for the benchmarks: every number is a ratio against a baseline measured in the
 // same run on the same machine, so results compare across machines and days.
 
@@ -33,4 +35,27 @@ export function timeCommands(commands: Array<{args: string[]; label: string}>, r
 
 export function verdict(ratio: number, target: number): string {
   return ratio <= target ? `PASS (target <= ${target}x)` : `FAIL (target <= ${target}x)`
+}
+
+const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** BENCH_DATABASE_URL or TEST_DATABASE_URL, else the machine's Postgres, else an embedded one started for this run. */
+export async function benchServer(log: (line: string) => void): Promise<PostgresServer> {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? MACHINE_POSTGRES
+  if (await reachable(url)) return providePostgres({databaseUrl: url})
+  log(`no Postgres at ${new URL(url).host}; starting an embedded one`)
+  return providePostgres({log})
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const {default: pg} = await import('pg')
+  const client = new pg.Client({connectionString: url, connectionTimeoutMillis: 3000})
+  try {
+    await client.connect()
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => {})
+  }
 }

@@ -1,13 +1,17 @@
 import {benchAuditPostgres} from './audit-postgres.js'
 import {benchStartup} from './startup.js'
+import {benchTableChecks} from './table-checks.js'
 
-// `npm run bench`: runs every benchmark and prints ratios against same-run baselines.
+// `npm run bench`: runs every benchmark and prints ratios against same-run baselines;
+// `npm run bench -- table-checks` runs one.
 // Record the printed block in bench/RESULTS.md when it changes.
 const only = process.argv[2]
 const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[]}> = {
   startup: () => benchStartup(),
   'audit-postgres': () => benchAuditPostgres(),
+  'table-checks': () => benchTableChecks(),
 }
+if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)
 
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue

@@ -9,7 +9,10 @@ export abstract class GuardCommand extends Command {
   static override baseFlags = Command.baseFlagsWithoutPrompt()
   static override promptFlagActive = false
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+  protected override async catch(error: Error & {code?: string; exitCode?: number; oclif?: {exit?: number}; skipOclifErrorHandling?: boolean}): Promise<unknown> {
+    // this.exit(1) after findings is a plain exit code. Inside the heroku CLI, whose @oclif/core
+    // is another copy, `instanceof ExitError` fails and it would print "Error: EEXIT: 1".
+    if (error.code === 'EEXIT') error.skipOclifErrorHandling = true
     if (error instanceof GuardError) {
       this.error(error.message, {exit: error.exitCode, suggestions: error.hint ? [error.hint] : undefined})
     }

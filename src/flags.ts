@@ -16,6 +16,11 @@ export const inputFlags = {
   'target-org': Flags.string({description: 'sf CLI org alias or username for Salesforce checks (default: SF_INSTANCE_URL + SF_ACCESS_TOKEN)'}),
 }
 
+/** For commands that read Connect's integration user. */
+export const integrationUserFlags = {
+  username: Flags.string({description: "the Salesforce user Connect syncs as (default: the connection's sf_info; needed with --config-file)"}),
+}
+
 export const outputFlags = {
   json: Flags.boolean({description: 'output JSON (same as --format json)'}),
 }

@@ -5,26 +5,21 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
+import {HEROKU_BIN, herokuEnv} from './helpers/heroku-cli.js'
+
 const run = promisify(execFile)
 
 // The plugin inside the real `heroku` CLI (npm package heroku@11), linked the way a developer
 // would, in a throwaway HOME so the user's own CLI config is never touched.
 describe('inside the real heroku CLI', function () {
   this.timeout(180_000)
-  const heroku = path.resolve('node_modules/.bin/heroku')
+  const heroku = HEROKU_BIN
   let home: string
   let env: NodeJS.ProcessEnv
 
   before(async () => {
     home = mkdtempSync(path.join(tmpdir(), 'hcg-heroku-home-'))
-    env = {
-      ...process.env,
-      HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
-      HOME: home,
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local/share'),
-    }
+    env = herokuEnv(home)
     await run(heroku, ['plugins:link', '--no-install', path.resolve('.')], {env})
   })
 

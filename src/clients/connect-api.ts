@@ -2,8 +2,9 @@ import type {APIClient} from '@heroku-cli/command'
 
 import {CollectError, redactSecrets, UsageError} from '../errors.js'
 import type {
-  ConnectExport, ConnectionDetails, DiscoveredConnection, DiscoverySearchResponse, MappingDetails, NotificationFilter,
-  NotificationsResponse, RequestAppAccessResponse, ValidationGroups, ValidationJob, ValidationReport, WriteErrorsResponse,
+  AppDatabasesResponse, AuthorizeUrlRequest, ConnectExport, ConnectionDetails, DatabaseSettings, DiscoveredConnection,
+  DiscoverySearchResponse, MappingDetails, NotificationFilter, NotificationsResponse, RequestAppAccessResponse,
+  SchemaDiffResponse, ValidationGroups, ValidationJob, ValidationReport, WriteErrorsResponse,
 } from './connect-types.js'
 
 // The Heroku Connect API, found the way the official plugin finds it: the discovery service
@@ -197,6 +198,47 @@ export class ConnectApi {
   async reloadMapping(conn: ConnectionRef, mapping: MappingDetails | string): Promise<void> {
     const target = typeof mapping === 'string' ? await this.findMapping(conn, mapping) : mapping
     await this.request({app: conn.app_name, expect: [202], method: 'POST', url: `${this.base(conn)}/mappings/${target.id}/actions/reload`})
+  }
+
+  /** Deletes a mapping; Connect answers exactly 204. */
+  async deleteMapping(conn: ConnectionRef, mapping: MappingDetails | string): Promise<void> {
+    const target = typeof mapping === 'string' ? await this.findMapping(conn, mapping) : mapping
+    await this.request({app: conn.app_name, expect: [204], method: 'DELETE', url: `${this.base(conn)}/mappings/${target.id}`})
+  }
+
+  // ---- database settings, Salesforce authorization, API version -------------------------------
+
+  /** The app's Postgres config vars a connection can use (what connect:db:set offers). */
+  async appDatabases(conn: ConnectionRef & {app_name: string}): Promise<AppDatabasesResponse> {
+    const {body} = await this.request<AppDatabasesResponse>({app: conn.app_name, method: 'GET', url: `${this.base(conn)}/apps/${encodeURIComponent(conn.app_name)}`})
+    return {...body, db_keys: body?.db_keys ?? []}
+  }
+
+  async setDatabase(conn: ConnectionRef, settings: DatabaseSettings): Promise<ConnectionDetails> {
+    const {body} = await this.request<ConnectionDetails>({app: conn.app_name, body: settings, method: 'PATCH', url: `${this.base(conn)}/connections/${conn.id}`})
+    return body
+  }
+
+  /** The URL that starts Salesforce authorization in a browser (connect:sf:auth). */
+  async authorizeUrl(conn: ConnectionRef, request: AuthorizeUrlRequest): Promise<string> {
+    const {body} = await this.request<{redirect?: string}>({app: conn.app_name, body: request, method: 'POST', url: `${this.base(conn)}/connections/${conn.id}/authorize_url`})
+    if (!body?.redirect) throw new ConnectCollectError('Heroku Connect gave no authorization URL', 'retry; if it persists, run `heroku connect:sf:auth`')
+    return body.redirect
+  }
+
+  /** Per-mapping field changes between the connection's Salesforce API version and `version` ("61.0"). */
+  async schemaDiff(conn: ConnectionRef, version: string): Promise<SchemaDiffResponse> {
+    const url = new URL(`${this.base(conn)}/connections/${conn.id}/schema-diff`)
+    url.searchParams.set('target_version', version)
+    const {body} = await this.request<SchemaDiffResponse>({app: conn.app_name, method: 'GET', url: url.toString()})
+    return body ?? {}
+  }
+
+  /** Moves a paused connection to another Salesforce API version; Connect answers 409 while it syncs. */
+  async changeApiVersion(conn: ConnectionRef, version: string): Promise<SchemaDiffResponse> {
+    const url = `${this.base(conn)}/connections/${conn.id}/actions/change-sf-api-version`
+    const {body} = await this.request<SchemaDiffResponse>({app: conn.app_name, body: {target_version: version}, method: 'POST', url})
+    return body ?? {}
   }
 
   async pause(conn: ConnectionRef): Promise<void> {

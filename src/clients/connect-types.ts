@@ -249,3 +249,41 @@ export interface NotificationFilter {
   before?: string
   eventType?: string
 }
+
+// ---- database settings, Salesforce authorization, API version --------------------------------
+
+/** `GET /api/v3/apps/<app>`: the app's Postgres config vars a connection can use (connect:db:set). */
+export interface AppDatabasesResponse {
+  app_name?: string
+  db_keys: Array<{name: string; addon?: {name?: string; plan?: string} | null}>
+}
+
+export interface DatabaseSettings {
+  db_key: string
+  schema_name: string
+}
+
+export interface AuthorizeUrlRequest {
+  environment: 'custom' | 'production' | 'sandbox'
+  /** where the browser lands when Salesforce authorization is done */
+  next: string
+  /** login domain, for environment custom */
+  domain?: string
+}
+
+export interface SchemaDiffMapping {
+  name: string
+  fields_have_changed?: boolean
+  has_unsafe_changes?: boolean
+  action_undetermined?: boolean
+  result_message?: string
+}
+
+/** `GET …/schema-diff?target_version=`; the change action answers the same plus `target_version`. */
+export interface SchemaDiffResponse {
+  current_api_version?: string
+  target_api_version?: string
+  target_version?: string
+  guid?: string
+  mappings?: SchemaDiffMapping[]
+}

@@ -10,6 +10,8 @@ import {CollectError, redactSecrets, UsageError} from '../errors.js'
 
 export const DEFAULT_API_VERSION = '62.0'
 const COMPOSITE_CHUNK = 25
+// a /composite call takes at most 5 query (or query-more) subrequests
+const COMPOSITE_QUERIES = 5
 // a few composite calls at once: fast for 100+ mapped objects, gentle on the org's concurrency limit
 const DESCRIBE_CONCURRENCY = 4
 const SF_TIMEOUT_MS = 60_000
@@ -50,6 +52,18 @@ export interface SalesforceSubError {
 export type DescribeOutcome =
   | {object: string; describe: DescribeSObjectResult; error?: undefined}
   | {object: string; describe?: undefined; error: SalesforceSubError}
+
+export type CompositeQueryResult = {error: SalesforceSubError; records?: undefined} | {error?: undefined; records: Array<Record<string, unknown>>}
+
+/** URL-encodes SOQL but keeps composite references (`@{ref.records[0].Id}`) as Salesforce reads them. */
+function encodeSoql(soql: string): string {
+  return soql.split(/(@\{\w+\.[\w.[\]]+\})/).map((part, i) => (i % 2 === 1 ? part : encodeURIComponent(part))).join('')
+}
+
+/** A SOQL string literal: quotes and backslashes escaped, so a value can never end the literal. */
+export function soqlString(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`
+}
 
 export interface QueryAll<T> {
   totalSize: number
@@ -165,14 +179,26 @@ function runSf(command: string, args: string[], env: NodeJS.ProcessEnv, timeout:
   })
 }
 
+/** A token sf really printed, not the "[REDACTED] Use 'sf org auth show-access-token' to view" placeholder. */
+function realToken(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[^\s[\]]{16,}$/.test(value) && !/redacted/i.test(value) ? value : undefined
+}
+
 async function fromSfCli(targetOrg: string, options: ResolveCredentialsOptions): Promise<SalesforceCredentials> {
   const command = options.sfCommand ?? 'sf'
   const timeout = options.timeoutMs ?? SF_TIMEOUT_MS
+  const env = options.env ?? process.env
   const login = `run \`sf org login web --alias ${targetOrg}\``
-  const {error, stderr, stdout} = await runSf(command, ['org', 'display', '--target-org', targetOrg, '--json'], options.env ?? process.env, timeout)
-  const json = parseSfJson(stdout) ?? parseSfJson(stderr)
-  const token = json?.result?.accessToken
-  const secrets = token ? [token] : []
+  // current sf releases redact the token in `org display`; `org auth show-access-token --json` reveals it without a prompt
+  const [display, reveal] = await Promise.all([
+    runSf(command, ['org', 'display', '--target-org', targetOrg, '--json'], env, timeout),
+    runSf(command, ['org', 'auth', 'show-access-token', '--target-org', targetOrg, '--json'], env, timeout),
+  ])
+  const json = parseSfJson(display.stdout) ?? parseSfJson(display.stderr)
+  const revealed = parseSfJson(reveal.stdout) ?? parseSfJson(reveal.stderr)
+  const token = realToken(reveal.error ? undefined : revealed?.result?.accessToken) ?? realToken(json?.result?.accessToken)
+  const secrets = [json?.result?.accessToken, revealed?.result?.accessToken].filter((t): t is string => typeof t === 'string' && t.length > 0)
+  const {error} = display
 
   if (error?.code === 'ENOENT') {
     throw new UsageError(
@@ -189,8 +215,15 @@ async function fromSfCli(targetOrg: string, options: ResolveCredentialsOptions):
 
   if (!json) throw new CollectError(`\`sf org display --target-org ${targetOrg} --json\` printed output that is not JSON`, 'run it yourself to see what it prints; update the Salesforce CLI if it is old')
   const instanceUrl = json.result?.instanceUrl
-  if (!instanceUrl || !token) {
-    throw new CollectError(`the Salesforce CLI returned no ${instanceUrl ? 'access token' : 'instance URL'} for org "${targetOrg}" (its authorization may have expired)`, login)
+  if (!instanceUrl) throw new CollectError(`the Salesforce CLI returned no instance URL for org "${targetOrg}" (its authorization may have expired)`, login)
+  if (!token) {
+    const why = reveal.error?.killed
+      ? 'did not answer in time'
+      : revealed?.message ? `failed: ${redactSecrets(oneLine(revealed.message), secrets)}` : reveal.error || revealed?.status ? `exited with code ${String(reveal.error?.code ?? revealed?.status)}` : 'printed no access token'
+    throw new CollectError(
+      `the Salesforce CLI gave no usable access token for org "${targetOrg}": \`sf org display\` withholds it and \`sf org auth show-access-token\` ${why}`,
+      `update the Salesforce CLI (npm install --global @salesforce/cli), ${login}, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN`,
+    )
   }
 
   return {accessToken: token, instanceUrl: validateInstanceUrl(instanceUrl, `the instance URL sf reports for "${targetOrg}"`), source: 'sf-cli', targetOrg, username: json.result?.username}
@@ -325,31 +358,82 @@ export class SalesforceClient {
   }
 
   /**
-   * Runs up to 5 SOQL queries in one /composite call (one API request). Each query gets its first
-   * page of records or its own error; callers keep these to queries that fit one page.
+   * Runs SOQL queries through /composite, at most 5 per call (one API request each), and reads
+   * every page: the next pages of all unfinished queries travel together in later calls. A query
+   * may name an earlier one's result, `@{user.records[0].Id}`, as Salesforce's composite
+   * references allow; `after` adds queries that can only be written once the first round is in.
+   * Each key gets all its records, or its own error.
    */
-  async compositeQueries(queries: Record<string, string>): Promise<Record<string, {error: SalesforceSubError; records?: undefined} | {error?: undefined; records: Array<Record<string, unknown>>}>> {
-    const keys = Object.keys(queries)
-    if (keys.length > 5) throw new UsageError(`a composite call takes at most 5 queries (got ${keys.length})`)
-    if (keys.length === 0) return {}
+  async queryAllComposite(
+    queries: Record<string, string>,
+    after?: (first: Record<string, CompositeQueryResult>) => Promise<Record<string, string>> | Record<string, string>,
+  ): Promise<Record<string, CompositeQueryResult>> {
+    const results: Record<string, CompositeQueryResult> = {}
+    const next = new Map<string, string>()
+    const run = async (batch: Array<[string, string]>): Promise<void> => {
+      const pages = await this.compositeRound(batch)
+      for (const [key, page] of Object.entries(pages)) {
+        const earlier = results[key]
+        if (page.error) results[key] = {error: page.error}
+        else results[key] = {records: [...(earlier?.records ?? []), ...page.records]}
+        if (page.next) next.set(key, page.next)
+        else next.delete(key)
+      }
+    }
+
+    const rounds = (entries: Array<[string, string]>): Array<Array<[string, string]>> => {
+      const out: Array<Array<[string, string]>> = []
+      for (let i = 0; i < entries.length; i += COMPOSITE_QUERIES) out.push(entries.slice(i, i + COMPOSITE_QUERIES))
+      return out
+    }
+
+    // queries that reference each other go in one call, in order
+    await Promise.all(rounds(Object.entries(queries)).map(batch => run(batch)))
+    let pending: Array<[string, string]> = Object.entries((await after?.(results)) ?? {})
+    while (pending.length > 0 || next.size > 0) {
+      const batch = [...next.entries(), ...pending].slice(0, COMPOSITE_QUERIES)
+      pending = pending.filter(([key]) => !batch.some(([k]) => k === key))
+      await run(batch)
+    }
+
+    return results
+  }
+
+  private async compositeRound(batch: Array<[string, string]>): Promise<Record<string, {error?: SalesforceSubError; next?: string; records: Array<Record<string, unknown>>}>> {
+    if (batch.length === 0) return {}
+    const url = (query: string): string => (query.startsWith('/services/data/') ? query : `/services/data/v${this.apiVersion}/query?q=${encodeSoql(query)}`)
     const answer = await this.send<{compositeResponse: Array<{body: unknown; httpStatusCode: number; referenceId: string}>}>(
       {
-        body: {
-          allOrNone: false,
-          compositeRequest: keys.map(key => ({method: 'GET', referenceId: key, url: `/services/data/v${this.apiVersion}/query?q=${encodeURIComponent(queries[key])}`})),
-        },
+        body: {allOrNone: false, compositeRequest: batch.map(([key, query]) => ({method: 'GET', referenceId: key, url: url(query)}))},
         method: 'POST',
         url: '/composite',
       },
-      `running ${keys.length} queries`,
+      `running ${batch.length === 1 ? 'a query' : `${batch.length} queries`} on ${[...new Set(batch.map(([, q]) => /\bfrom\s+(\w+)/i.exec(q)?.[1] ?? 'the next page'))].join(', ')}`,
     )
     const byRef = new Map(answer.compositeResponse.map(r => [r.referenceId, r]))
-    return Object.fromEntries(keys.map(key => {
+    return Object.fromEntries(batch.map(([key]) => {
       const sub = byRef.get(key)
-      if (sub && sub.httpStatusCode < 300) return [key, {records: ((sub.body as {records?: Array<Record<string, unknown>>}).records ?? [])}]
+      if (sub && sub.httpStatusCode < 300) {
+        const body = sub.body as {done?: boolean; nextRecordsUrl?: string; records?: Array<Record<string, unknown>>}
+        return [key, {next: body.done === false ? body.nextRecordsUrl : undefined, records: body.records ?? []}]
+      }
+
       const first = Array.isArray(sub?.body) ? (sub!.body[0] as {errorCode?: string; message?: string}) : undefined
-      return [key, {error: {errorCode: first?.errorCode ?? 'UNKNOWN', message: this.redact(oneLine(first?.message ?? 'no answer for this query')), status: sub?.httpStatusCode ?? 0}}]
+      return [key, {error: {errorCode: first?.errorCode ?? 'UNKNOWN', message: this.redact(oneLine(first?.message ?? 'no answer for this query')), status: sub?.httpStatusCode ?? 0}, records: []}]
     }))
+  }
+
+  /** Creates one record (POST /sobjects/{type}); returns its id. */
+  async create(type: string, record: Record<string, unknown>): Promise<string> {
+    if (!/^[A-Za-z]\w*$/.test(type)) throw new UsageError(`"${type}" is not a valid sObject API name`)
+    const result = await this.send<{id: string}>({body: record, method: 'POST', url: `/sobjects/${type}`}, `creating a ${type}`)
+    return result.id
+  }
+
+  /** Updates one record (PATCH /sobjects/{type}/{id}). */
+  async update(type: string, id: string, fields: Record<string, unknown>): Promise<void> {
+    if (!/^[A-Za-z]\w*$/.test(type) || !/^[a-zA-Z0-9]{15,18}$/.test(id)) throw new UsageError(`"${type}/${id}" is not a valid record address`)
+    await this.send({body: fields, method: 'PATCH', url: `/sobjects/${type}/${id}`}, `updating a ${type}`)
   }
 
   /** Runs a SOQL query and follows nextRecordsUrl until every page is read. */

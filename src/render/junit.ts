@@ -50,7 +50,13 @@ export function renderJunit(report: AuditReport): string {
 
   for (const {expires, finding, reason} of report.waived) caseFor(finding.rule).output.push(`waived until ${expires} (${reason}): ${describe(finding)}`)
   for (const waiver of report.expiredWaivers) caseFor(waiver.rule).output.push(`waiver expired ${waiver.expired} (${waiver.reason}) for ${findingLocation({...waiver, table: null}) || 'the whole rule'}`)
-  for (const skip of report.skipped) caseFor(skip.rule).skipped = skip.provide ? `${skip.reason}; to run it: ${skip.provide}` : skip.reason
+  const ran = new Set(report.rules.map(rule => rule.id))
+  for (const skip of report.skipped) {
+    const text = skip.provide ? `${skip.reason}; to run it: ${skip.provide}` : skip.reason
+    // a rule that ran but could not check everything (a scan out of time) keeps its failures
+    if (ran.has(skip.rule)) caseFor(skip.rule).output.push(`partly skipped: ${text}`)
+    else caseFor(skip.rule).skipped = text
+  }
 
   const all = [...cases.values()]
   const failures = all.filter(c => c.failing.length > 0 && c.skipped === undefined).length

@@ -5,7 +5,7 @@ import {sqlName} from '../analysis/connect-objects.js'
 // equal to the plugin's manifest). For a command still being built, the fix gives the manual steps.
 
 /** This plugin's commands, as in oclif.manifest.json. */
-export const PLUGIN_COMMANDS: readonly string[] = ['connect:audit', 'connect:sandbox']
+export const PLUGIN_COMMANDS: readonly string[] = ['connect:audit', 'connect:sandbox', 'connect:user:check']
 
 /** `heroku <id> <args>` when the plugin has the command, else the manual steps. */
 export function pluginCommand(id: string, args: string, manual: string): string {
@@ -40,7 +40,3 @@ export function safeReloadFix(object: string, app: string): string {
     `before reloading ${object}, store each referenced row's sfid next to its id, and after the reload set the ids again from sfid`)
 }
 
-/** Check the integration user's profile and permission sets. */
-export function userCheckFix(username: string, app: string): string {
-  return pluginCommand('connect:user:check', app, `in Salesforce Setup > Users > ${username}, check the profile and every assigned permission set`)
-}

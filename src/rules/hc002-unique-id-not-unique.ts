@@ -1,4 +1,5 @@
 import {CAUSES} from './causes.js'
+import {scanSkip} from './scan-skip.js'
 import type {Rule, RuleHit} from './types.js'
 
 import {sqlIdent, sqlName} from '../analysis/connect-objects.js'
@@ -29,7 +30,7 @@ export const hc002: Rule = {
         hits.push({
           ...where,
           fix: `UPDATE ${table} SET ${col} = gen_random_uuid()::text WHERE ${col} IS NULL`,
-          message: `${where.table}.${column} is NULL in ${ids.nulls} of ${ids.rows} rows: Connect cannot match them to the records it reads back from Salesforce, so each can come back as a duplicate`,
+          message: `${where.table}.${column} is NULL in ${ids.nulls} of ${ids.rowsEstimated ? 'about ' : ''}${ids.rows} rows: Connect cannot match them to the records it reads back from Salesforce, so each can come back as a duplicate`,
         })
       }
 
@@ -59,6 +60,15 @@ export const hc002: Rule = {
     })
   },
   id: 'HC002',
+  partlySkipped(snapshot) {
+    const postgres = snapshot.sources.postgres.ok ? snapshot.postgres : null
+    return (postgres?.uniqueIds ?? []).filter(ids => ids.unfinished).map(ids => scanSkip(
+      ids.uniqueIndex
+        ? `the NULL count of ${postgres!.schema}.${ids.table}.${ids.column} through its unique index ${ids.uniqueIndex}`
+        : `the NULL and duplicate count of ${postgres!.schema}.${ids.table}.${ids.column} (a full scan: no unique index on it)`,
+      ids.unfinished!.seconds,
+    ))
+  },
   name: 'unique-id-not-unique',
   needs: ['connect'],
   practice: 1,

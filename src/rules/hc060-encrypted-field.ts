@@ -1,10 +1,12 @@
 import type {Rule, RuleHit} from './types.js'
 
+import {holds} from '../analysis/integration-user/index.js'
 import {isEncrypted, mappedFields} from '../analysis/salesforce-fields.js'
 
 export const hc060: Rule = {
   check(snapshot) {
     const user = snapshot.salesforce!.integrationUser
+    const viewEncryptedData = user ? holds(user, 'ViewEncryptedData') : null
     return mappedFields(snapshot).filter(({field}) => isEncrypted(field)).map(({column, field, mapping, name, table}): RuleHit => {
       const where = {field: name, object: mapping.object, table}
       const drop = `remove ${name} from the ${mapping.object} mapping`
@@ -14,11 +16,11 @@ export const hc060: Rule = {
         return {...where, fix: protect, message: `${mapping.object}.${name} is Shield-encrypted in Salesforce, but Connect reads it decrypted: ${column} holds it in clear text`, severity: 'info'}
       }
 
-      if (user?.viewEncryptedData) {
-        return {...where, fix: protect, message: `${mapping.object}.${name} is an encrypted text field and ${user.username} has View Encrypted Data: ${column} holds it in clear text`, severity: 'info'}
+      if (viewEncryptedData) {
+        return {...where, fix: protect, message: `${mapping.object}.${name} is an encrypted text field and ${user!.username} has View Encrypted Data: ${column} holds it in clear text`, severity: 'info'}
       }
 
-      const lacks = user?.viewEncryptedData === false ? ` and ${user.username} lacks View Encrypted Data:` : ': unless the integration user has View Encrypted Data (not read),'
+      const lacks = viewEncryptedData === false ? ` and ${user!.username} lacks View Encrypted Data:` : ': unless the integration user has View Encrypted Data (not read),'
       return {...where, fix: `${drop}, or grant View Encrypted Data to ${user?.username ?? 'the integration user'} if the app needs the value (Postgres then holds it in clear text)`, message: `${mapping.object}.${name} is an encrypted text field${lacks} ${column} holds a mask such as ***** instead of the value`}
     })
   },

@@ -1,5 +1,6 @@
 import {sqlName} from '../analysis/connect-objects.js'
 import {quoteLiteral} from '../sql.js'
+import {scanSkip} from './scan-skip.js'
 import type {Rule} from './types.js'
 
 const fmt = (n: number) => n.toLocaleString('en-US')
@@ -40,6 +41,10 @@ export const hc070: Rule = {
     ]
   },
   id: 'HC070',
+  partlySkipped(snapshot) {
+    const unfinished = snapshot.postgres?.lastopUnfinished
+    return (unfinished?.tables ?? []).map(table => scanSkip(`the count of FAILED rows in ${snapshot.postgres!.schema}.${table}`, unfinished!.seconds))
+  },
   name: 'failed-writes',
   needs: ['postgres'],
   practice: null,

@@ -20,6 +20,7 @@ function sameCause(check: ValidationCheck): string | string[] | undefined {
 export const hc080: Rule = {
   check(snapshot) {
     const connection = snapshot.connection!
+    if (connection.validations === null && connection.validationsSkipped) return {provide: connection.validationsSkipped.provide, skip: connection.validationsSkipped.reason}
     if (connection.validations === null) return {provide: 'pass --app so the audit can run Connect\'s diagnose', skip: 'Connect\'s own validations need the Connect API; pass --app'}
     return connection.validations.map(check => {
       const mapping = check.object === null ? undefined : connection.mappings.find(m => m.object === check.object)

@@ -33,6 +33,7 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RuleRun {
     }
 
     result.ran.push(metaOf(rule))
+    for (const part of rule.partlySkipped?.(snapshot) ?? []) result.skipped.push({name: rule.name, provide: part.provide ?? '', reason: part.skip, rule: rule.id})
     for (const hit of outcome) hits.push({hit, rule})
   }
 
@@ -88,6 +89,6 @@ function toFinding(hit: RuleHit, rule: Rule): Finding {
 }
 
 export function metaOf(rule: Rule): RuleMeta {
-  const {check: _check, ...meta} = rule
+  const {check: _check, partlySkipped: _partly, ...meta} = rule
   return meta
 }

@@ -77,4 +77,6 @@ export interface SkippedRule {
 
 export interface Rule extends RuleMeta {
   check(snapshot: Snapshot): RuleHit[] | RuleSkip
+  /** parts of a rule that ran which could not be checked (a table scan out of time): listed as skipped beside its findings */
+  partlySkipped?(snapshot: Snapshot): RuleSkip[]
 }

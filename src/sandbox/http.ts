@@ -128,7 +128,9 @@ export class FakeHttpServer {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const rawBody = Buffer.concat(chunks).toString('utf8')
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    // `//services/…` (a client joining a base URL that ends in / with a path that starts with one)
+    // is a path, not a protocol-relative URL naming the host "services"
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://127.0.0.1')
     const method = req.method ?? 'GET'
 
     const fault = this.faults.find(f => f.times > 0 && url.pathname.startsWith(f.pathPrefix) && (!f.method || f.method === method))

@@ -38,6 +38,8 @@ export interface Sandbox {
   connect: Awaited<ReturnType<typeof import('./connect/server.js').startFakeConnect>>
   salesforce: Awaited<ReturnType<typeof import('./salesforce/server.js').startFakeSalesforce>>
   heroku: Awaited<ReturnType<typeof import('./heroku/server.js').startFakeHeroku>>
+  /** Salesforce access tokens: the administrator's (SF_ACCESS_TOKEN) and the integration user's own */
+  tokens: {admin: string; integration: string}
   stop(): Promise<void>
 }
 
@@ -69,13 +71,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     cleanups.push(() => store.close())
     const org = new SandboxOrg(scenario.org, store)
 
-    const accessToken = `${scenario.org.organizationId}!sandbox.${randomBytes(24).toString('base64url')}`
+    const token = () => `${scenario.org.organizationId}!sandbox.${randomBytes(24).toString('base64url')}`
+    const tokens = {admin: token(), integration: token()}
+    const adminUserId = scenario.org.adminUserId ?? scenario.org.integrationUserId
     const apiKey = `sandbox-${randomBytes(16).toString('hex')}`
-    const salesforce = await startFakeSalesforce(org, {accessToken})
+    const salesforce = await startFakeSalesforce(org, {tokens: {[tokens.admin]: adminUserId, [tokens.integration]: scenario.org.integrationUserId}})
     cleanups.push(() => salesforce.close())
+    const databasePlan = 'heroku-postgresql:standard-0'
     const connect = await startFakeConnect({
       apiKey,
-      apps: apps.map(app => ({databaseUrl: app.databaseUrl, spec: app.spec})),
+      apps: apps.map(app => ({databasePlan, databaseUrl: app.databaseUrl, spec: app.spec})),
       org,
       syncIntervalMs: options.syncIntervalMs ?? 10_000,
     })
@@ -85,7 +90,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       apps: apps.map(app => ({
         addons: [
           {name: app.spec.connection.resourceName, plan: `herokuconnect:${app.spec.connection.plan}`, service: 'herokuconnect'},
-          {name: `postgresql-${app.spec.name}`, plan: 'heroku-postgresql:standard-0', service: 'heroku-postgresql'},
+          {configVars: [app.spec.connection.dbKey], name: `postgresql-${app.spec.name}`, plan: databasePlan, service: 'heroku-postgresql'},
         ],
         configVars: {[app.spec.connection.dbKey]: app.databaseUrl},
         id: app.spec.id,
@@ -101,10 +106,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       HEROKU_API_KEY: apiKey,
       HEROKU_APP: apps[0].spec.name,
       HEROKU_HOST: heroku.url,
-      SF_ACCESS_TOKEN: accessToken,
+      // an administrator's token, as in a real audit; the integration user's own is in `tokens`
+      SF_ACCESS_TOKEN: tokens.admin,
       SF_INSTANCE_URL: salesforce.url,
     }
-    return {apps, connect, env, heroku, org, salesforce, scenario, stop}
+    return {apps, connect, env, heroku, org, salesforce, scenario, stop, tokens}
   } catch (error) {
     await stop()
     throw error

@@ -47,6 +47,7 @@ export interface SfUserSpec {
   profileId: string
   isActive?: boolean
   userType?: string
+  managerId?: string
 }
 
 export interface SfProfileSpec {
@@ -60,6 +61,8 @@ export interface SfProfileSpec {
   modifyAllData: boolean
   viewEncryptedData: boolean
   viewSetup: boolean
+  /** object permissions this profile lacks (every object gets full CRUD otherwise) */
+  objectDenials?: Record<string, Array<'create' | 'delete' | 'edit' | 'read'>>
 }
 
 export interface SfPermissionSetSpec {
@@ -67,9 +70,23 @@ export interface SfPermissionSetSpec {
   name: string
   assignees: string[]
   apiEnabled?: boolean
+  apiUserOnly?: boolean
+  passwordNeverExpires?: boolean
   viewAllData?: boolean
   modifyAllData?: boolean
   viewEncryptedData?: boolean
+  /** objects this set grants View All Records on (on top of Read) */
+  viewAllRecords?: string[]
+}
+
+/** A permission set group: its members' permissions, assigned as one. */
+export interface SfPermissionSetGroupSpec {
+  id: string
+  developerName: string
+  /** the group's own aggregate permission set (PermissionSet.Type = Group) */
+  permissionSetId: string
+  members: string[]
+  assignees: string[]
 }
 
 export interface SfLoginSpec {
@@ -79,6 +96,8 @@ export interface SfLoginSpec {
   application: string
   status?: string
   daysAgo: number
+  /** this many logins, spread evenly from daysAgo back over the 30 days before it */
+  count?: number
 }
 
 export interface OrgSpec {
@@ -87,9 +106,12 @@ export interface OrgSpec {
   dailyApiRequests: {max: number; used: number}
   objects: SfObjectSpec[]
   integrationUserId: string
+  /** an administrator; the sandbox hands out its token by default (an audit runs as an admin) */
+  adminUserId?: string
   users: SfUserSpec[]
   profiles: SfProfileSpec[]
   permissionSets: SfPermissionSetSpec[]
+  permissionSetGroups?: SfPermissionSetGroupSpec[]
   logins: SfLoginSpec[]
 }
 

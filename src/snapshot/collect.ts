@@ -1,5 +1,6 @@
 import type {APIClient} from '@heroku-cli/command'
 
+import {CollectError, type GuardError} from '../errors.js'
 import type {PhaseRunner, ProgressTask} from '../progress.js'
 import {readExportFile} from './export-file.js'
 import type {ConnectionFacts, PostgresFacts, Snapshot, SourceStatus} from './types.js'
@@ -14,7 +15,13 @@ export interface CollectRequest {
   schema?: string
   databaseUrl?: string
   targetOrg?: string
+  /** the Salesforce user Connect syncs as, when the connection does not say (an export file) */
+  username?: string
   heroku?: APIClient
+  /** per-check budget of the table scans (--max-scan-seconds) */
+  maxScanSeconds?: number
+  /** how long to wait for Connect's validation run (--max-validation-seconds) */
+  maxValidationSeconds?: number
   env: NodeJS.ProcessEnv
   /** shows the collection's phases as they run */
   runPhases: PhaseRunner
@@ -33,6 +40,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
     sources: {connect: NO_CONNECT, postgres: NO_DATABASE, salesforce: {ok: false}},
   }
   let databaseUrl = request.databaseUrl
+  const liveApp = Boolean(request.app && request.heroku && !request.configFile)
 
   const connectTask: ProgressTask = {
     async run(report) {
@@ -40,7 +48,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
         snapshot.connection = await readExportFile(request.configFile, request.schema)
         report(`${snapshot.connection.mappings.length} mappings from ${request.configFile}`)
       } else if (request.app && request.heroku) {
-        const live = await readLiveConnection(request.heroku, request.app, request.resource, report)
+        const live = await readLiveConnection(request, request.heroku, request.app, report)
         snapshot.connection = request.schema ? {...live.connection, schema: request.schema} : live.connection
         databaseUrl ??= live.databaseUrl
       } else {
@@ -55,9 +63,10 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
 
   const postgresTask: ProgressTask = {
     async run(report) {
-      const url = databaseUrl ?? request.env.DATABASE_URL
+      // with a live --app the database is the app's own; a local DATABASE_URL may be another one
+      const url = databaseUrl ?? (liveApp ? undefined : request.env.DATABASE_URL)
       if (!url) return report('skipped: no database URL')
-      snapshot.postgres = await readPostgres(url, request.schema ?? snapshot.connection?.schema ?? 'salesforce', snapshot.connection)
+      snapshot.postgres = await readPostgres(url, request.schema ?? snapshot.connection?.schema ?? 'salesforce', snapshot.connection, request.maxScanSeconds)
       snapshot.sources.postgres = {ok: true}
       report(`${snapshot.postgres.relations.length} objects in schema ${snapshot.postgres.schema}`)
     },
@@ -67,7 +76,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
   const salesforceTask: ProgressTask = {
     async run(report) {
       const {readSalesforce} = await import('./salesforce.js')
-      const result = await readSalesforce({connection: snapshot.connection, env: request.env, targetOrg: request.targetOrg})
+      const result = await readSalesforce({connection: snapshot.connection, env: request.env, targetOrg: request.targetOrg, username: request.username})
       snapshot.sources.salesforce = result.status
       snapshot.salesforce = result.facts
       report(result.facts ? `${Object.keys(result.facts.objects).length} objects described` : `skipped: ${result.status.reason}`)
@@ -82,32 +91,65 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
   return snapshot
 }
 
-async function readLiveConnection(heroku: APIClient, app: string, resource: string | undefined, report: (detail: string) => void): Promise<{connection: ConnectionFacts; databaseUrl?: string}> {
-  const [{ConnectApi}, {getApp, getConfigVars}, {connectionFacts}] = await Promise.all([
+async function readLiveConnection(request: CollectRequest, heroku: APIClient, app: string, report: (detail: string) => void): Promise<{connection: ConnectionFacts; databaseUrl?: string}> {
+  const [{ConnectApi}, {getApp}, {connectionFacts}] = await Promise.all([
     import('../clients/connect-api.js'),
     import('../clients/heroku-platform.js'),
     import('./connect.js'),
   ])
   await getApp(heroku, app)
-  const api = await ConnectApi.fromHeroku(heroku)
-  const details = await api.findConnection(app, {resource})
+  const seconds = request.maxValidationSeconds ?? DEFAULT_VALIDATION_SECONDS
+  const api = await ConnectApi.fromHeroku(heroku, {validationTimeoutMs: seconds * 1000})
+  const details = await api.findConnection(app, {resource: request.resource})
   report(`connection ${details.name ?? details.id}: ${details.state}, ${details.mappings?.length ?? 0} mappings; running Connect's validations`)
-  const [validations, configVars] = await Promise.all([
+  const [validations, databaseUrl] = await Promise.all([
     // Connect's own diagnose is one input among many: a failure skips HC080, not the audit
-    api.runValidations(details, {onPending: polls => report(`waiting for Connect's validations (${polls})`)}).catch(() => null),
-    getConfigVars(heroku, app).catch(() => ({}) as Record<string, string>),
+    api.runValidations(details, {onPending: polls => report(`waiting for Connect's validations (${polls})`)}).then(
+      report => ({report}),
+      (error: Error) => ({skipped: validationSkip(error, seconds, app)}),
+    ),
+    request.databaseUrl ? undefined : appDatabaseUrl(heroku, app, details.db_key),
   ])
-  return {connection: connectionFacts(details, validations), databaseUrl: configVars[details.db_key]}
+  const connection = connectionFacts(details, 'report' in validations ? validations.report : null)
+  return {connection: 'skipped' in validations ? {...connection, validationsSkipped: validations.skipped} : connection, databaseUrl}
 }
 
-async function readPostgres(url: string, schema: string, connection: ConnectionFacts | null): Promise<PostgresFacts> {
+const DEFAULT_VALIDATION_SECONDS = 300
+
+function validationSkip(error: Error, seconds: number, app: string): {provide: string; reason: string} {
+  const diagnose = `\`heroku connect:diagnose -a ${app}\``
+  if (/did not finish/.test(error.message)) {
+    return {provide: `pass --max-validation-seconds ${seconds * 2}, or run ${diagnose} to watch them`, reason: `Connect's validations did not finish within ${seconds} s`}
+  }
+
+  return {provide: `run ${diagnose} to see Connect's own checks`, reason: `Connect's validations could not be run: ${error.message}`}
+}
+
+/** The database the connection syncs: the app's config var named by its db_key. Never a guess. */
+async function appDatabaseUrl(heroku: APIClient, app: string, dbKey: string): Promise<string> {
+  const {getConfigVars} = await import('../clients/heroku-platform.js')
+  const provide = 'pass --database-url to name the database yourself'
+  let vars: Record<string, string>
+  try {
+    vars = await getConfigVars(heroku, app)
+  } catch (error) {
+    const guard = error as GuardError
+    throw new CollectError(`could not read the config vars of app ${app}, so the connection's database (${dbKey}) is unknown: ${guard.message}`, [guard.hint, provide].filter(Boolean).join('; or '))
+  }
+
+  const url = vars[dbKey]
+  if (!url) throw new CollectError(`app ${app} has no config var ${dbKey}, the database Heroku Connect syncs`, provide)
+  return url
+}
+
+async function readPostgres(url: string, schema: string, connection: ConnectionFacts | null, maxScanSeconds: number | undefined): Promise<PostgresFacts> {
   const [{connectPostgres}, {collectPostgres}] = await Promise.all([import('../clients/postgres.js'), import('./postgres/collect.js')])
   const session = await connectPostgres(url, {applicationName: 'heroku-connect-guard audit'})
   try {
     return await session.readOnly(async tx => {
       // one consistent view of catalog and data for every query of the audit
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ')
-      return collectPostgres(tx, schema, connection)
+      return collectPostgres(tx, schema, connection, {maxScanSeconds})
     })
   } finally {
     await session.close().catch(() => {})

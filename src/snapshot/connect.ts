@@ -12,6 +12,7 @@ export function connectionFacts(details: ConnectionDetails, validations: null | 
     mappings: (details.mappings ?? []).map(mapping => mappingFacts(mapping)),
     name: details.name ?? details.resource_name ?? null,
     origin: 'api',
+    salesforceUser: {organizationId: details.sf_info?.organization_id ?? details.organization_id ?? null, username: details.sf_info?.username ?? null},
     schema: details.schema_name,
     state: details.state,
     stateSince: stringOr(details.updated_at) ?? (details.state === 'NEW' ? stringOr(details.created_at) : null),

@@ -63,6 +63,8 @@ export function parseExport(json: unknown, file: string, schemaOverride?: string
     mappings,
     name,
     origin: 'export',
+    // an export names the org but not the user; --username gives it
+    salesforceUser: {organizationId: typeof conn.organization_id === 'string' && conn.organization_id ? conn.organization_id : null, username: null},
     schema: schemaOverride ?? schemaFromName(name) ?? 'salesforce',
     state: null,
     validations: null,

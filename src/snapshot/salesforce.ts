@@ -1,13 +1,16 @@
-import type {SalesforceClient, SalesforceUserInfo} from '../clients/salesforce.js'
-import type {ConnectionFacts, SalesforceFacts, SfFieldFacts, SfIntegrationUserFacts, SourceStatus} from './types.js'
+import type {SalesforceClient} from '../clients/salesforce.js'
+import type {ConnectionFacts, SalesforceFacts, SfFieldFacts, SourceStatus} from './types.js'
+
+import {SalesforceApiError} from '../clients/salesforce.js'
+import {checkSameOrg, integrationUserFacts, integrationUserQueries, type IntegrationUserTarget} from './integration-user.js'
 
 // Salesforce metadata for the audit in at most 3 + ceil(M/25) API calls for M mapped objects:
-// userinfo (1), describes through /composite (ceil(M/25)), and one /composite carrying the
-// integration-user and roll-up queries (1). The daily API budget comes from the Sforce-Limit-Info
-// header of those same responses, so it costs nothing extra.
+// userinfo (1), describes through /composite (ceil(M/25)), one /composite carrying the five
+// integration-user queries (1), and one carrying the roll-up query with the next page of any
+// query longer than 2,000 rows (1; a further call only per further page). The daily API budget
+// comes from the Sforce-Limit-Info header of those same responses, so it costs nothing extra.
 
 const NO_CREDENTIALS: SourceStatus = {ok: false, provide: 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN', reason: 'no Salesforce credentials'}
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/
 const OBJECT_NAME = /^[A-Za-z]\w*$/
 
 export interface SalesforceRead {
@@ -15,17 +18,23 @@ export interface SalesforceRead {
   facts: null | SalesforceFacts
 }
 
-export async function readSalesforce(input: {connection: ConnectionFacts | null; env: NodeJS.ProcessEnv; targetOrg?: string}): Promise<SalesforceRead> {
+export async function readSalesforce(input: {connection: ConnectionFacts | null; env: NodeJS.ProcessEnv; targetOrg?: string; username?: string}): Promise<SalesforceRead> {
   const {resolveSalesforceCredentials, SalesforceClient} = await import('../clients/salesforce.js')
   const credentials = await resolveSalesforceCredentials({env: input.env, targetOrg: input.targetOrg})
   if (!credentials) return {facts: null, status: NO_CREDENTIALS}
   const client = await SalesforceClient.connect(credentials)
-  return {facts: await collectSalesforce(client, input.connection), status: {ok: true}}
+  return {facts: await collectSalesforce(client, input.connection, {username: input.username}), status: {ok: true}}
 }
 
-export async function collectSalesforce(client: SalesforceClient, connection: ConnectionFacts | null): Promise<SalesforceFacts> {
+/** Connect's user: --username, else the connection's sf_info. */
+export function integrationUserTarget(connection: ConnectionFacts | null, username?: string): IntegrationUserTarget | undefined {
+  const name = username ?? connection?.salesforceUser?.username
+  return name ? {organizationId: connection?.salesforceUser?.organizationId ?? null, username: name} : undefined
+}
+
+export async function collectSalesforce(client: SalesforceClient, connection: ConnectionFacts | null, options: {username?: string} = {}): Promise<SalesforceFacts> {
   const objects = [...new Set((connection?.mappings ?? []).map(m => m.object))]
-  const [info, describes] = await Promise.all([client.userInfo(), client.describeMany(objects)])
+  const target = integrationUserTarget(connection, options.username)
   const facts: SalesforceFacts = {
     apiVersion: client.apiVersion,
     dailyApiRequests: null,
@@ -34,22 +43,38 @@ export async function collectSalesforce(client: SalesforceClient, connection: Co
     integrationUser: null,
     objects: {},
   }
-  for (const outcome of describes) {
-    facts.objects[outcome.object] = outcome.describe
-      ? {fields: outcome.describe.fields.map(field => fieldFacts(field as unknown as Record<string, unknown>)), name: outcome.describe.name}
-      : {error: `${outcome.error.errorCode}: ${outcome.error.message}`}
+  const info = client.userInfo()
+  // the org check needs userinfo; the user queries only need the username, so they start at once
+  const described = client.describeMany(objects).then(outcomes => {
+    for (const outcome of outcomes) {
+      facts.objects[outcome.object] = outcome.describe
+        ? {fields: outcome.describe.fields.map(field => fieldFacts(field as unknown as Record<string, unknown>)), name: outcome.describe.name}
+        : {error: `${outcome.error.errorCode}: ${outcome.error.message}`}
+    }
+  })
+  const queries = target ? integrationUserQueries(target.username, objects) : {}
+  const answers = client.queryAllComposite(queries, async (): Promise<Record<string, string>> => {
+    await described
+    const names = rollupObjects(connection, facts)
+    return names.length > 0 ? {fieldDefinitions: `SELECT EntityDefinition.QualifiedApiName, QualifiedApiName, DataType FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName IN (${names.map(n => `'${n}'`).join(', ')})`} : {}
+  }).catch((error: unknown) => {
+    if (error instanceof SalesforceApiError) return {failed: error.message}
+    throw error
+  })
+  const [who, , results] = await Promise.all([info, described, answers])
+  if (target) {
+    checkSameOrg(who, target)
+    facts.integrationUser = integrationUserFacts(who, target, results)
+  } else {
+    facts.integrationUserUnavailable = {
+      provide: 'pass --username with the Salesforce user the connection is authorized as',
+      reason: connection?.origin === 'export' ? 'an export file does not name the Salesforce user Connect syncs as' : 'the connection names no Salesforce user (it is not authorized)',
+    }
   }
 
-  const rollupObjects = objects.filter(object => {
-    const described = facts.objects[object]
-    if (!described || 'error' in described) return false
-    const mapped = new Set(connection!.mappings.find(m => m.object === object)!.fields.map(f => f.toLowerCase()))
-    return described.fields.some(f => mapped.has(f.name.toLowerCase()) && f.calculated && !f.calculatedFormula && !f.autoNumber)
-  })
-
-  const answers = await userAndRollupQueries(client, info, rollupObjects, facts.gaps)
-  facts.integrationUser = integrationUser(info, answers, facts.gaps)
-  for (const record of answers.fieldDefinitions ?? []) {
+  if ('failed' in results) facts.gaps.push(`FieldDefinition: ${results.failed}`)
+  else if (results.fieldDefinitions?.error) facts.gaps.push(`fieldDefinitions: ${results.fieldDefinitions.error.errorCode}: ${results.fieldDefinitions.error.message}`)
+  for (const record of ('failed' in results ? undefined : results.fieldDefinitions?.records) ?? []) {
     const object = (record.EntityDefinition as {QualifiedApiName?: string} | null)?.QualifiedApiName
     if (!object) continue
     facts.fieldDataTypes[object] ??= {}
@@ -61,64 +86,14 @@ export async function collectSalesforce(client: SalesforceClient, connection: Co
   return facts
 }
 
-type Rows = Array<Record<string, unknown>>
-
-async function userAndRollupQueries(client: SalesforceClient, info: SalesforceUserInfo, rollupObjects: string[], gaps: string[]): Promise<Partial<Record<'fieldDefinitions' | 'logins' | 'permissionSets' | 'user', Rows>>> {
-  const queries: Record<string, string> = {}
-  if (SALESFORCE_ID.test(info.user_id)) {
-    const id = info.user_id
-    queries.user = `SELECT Id, Username, Profile.Name, Profile.UserLicense.Name, Profile.PermissionsApiUserOnly, Profile.PermissionsPasswordNeverExpires, Profile.PermissionsViewAllData, Profile.PermissionsViewEncryptedData FROM User WHERE Id = '${id}'`
-    queries.permissionSets = `SELECT PermissionSet.Name, PermissionSet.PermissionsViewAllData, PermissionSet.PermissionsViewEncryptedData FROM PermissionSetAssignment WHERE AssigneeId = '${id}'`
-    queries.logins = `SELECT LoginType, LoginTime FROM LoginHistory WHERE UserId = '${id}' AND LoginTime = LAST_N_DAYS:30`
-  } else {
-    gaps.push(`integration user: userinfo returned no usable user id`)
-  }
-
-  const names = rollupObjects.filter(name => OBJECT_NAME.test(name))
-  if (names.length > 0) {
-    queries.fieldDefinitions = `SELECT EntityDefinition.QualifiedApiName, QualifiedApiName, DataType FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName IN (${names.map(n => `'${n}'`).join(', ')})`
-  }
-
-  if (Object.keys(queries).length === 0) return {}
-  const results = await client.compositeQueries(queries)
-  const answers: Partial<Record<string, Rows>> = {}
-  for (const [key, result] of Object.entries(results)) {
-    if ('error' in result && result.error) gaps.push(`${key}: ${result.error.errorCode}: ${result.error.message}`)
-    else answers[key] = result.records as Rows
-  }
-
-  return answers
-}
-
-function integrationUser(info: SalesforceUserInfo, answers: Partial<Record<string, Rows>>, gaps: string[]): null | SfIntegrationUserFacts {
-  const user = answers.user?.[0]
-  if (!user) {
-    if (answers.user) gaps.push('integration user: the User query returned no row')
-    return null
-  }
-
-  const profile = (user.Profile ?? {}) as Record<string, unknown>
-  const permissionSets = (answers.permissionSets ?? []).map(row => (row.PermissionSet ?? {}) as Record<string, unknown>)
-  const anyGrant = (flag: string): boolean | null => {
-    if (profile[flag] === true || permissionSets.some(set => set[flag] === true)) return true
-    return profile[flag] === false ? false : null
-  }
-
-  const license = ((profile.UserLicense ?? {}) as {Name?: string}).Name ?? null
-  return {
-    apiUserOnly: typeof profile.PermissionsApiUserOnly === 'boolean' ? profile.PermissionsApiUserOnly : null,
-    id: info.user_id,
-    isIntegrationUser: info.is_salesforce_integration_user === true || license === 'Salesforce Integration',
-    passwordNeverExpires: typeof profile.PermissionsPasswordNeverExpires === 'boolean' ? profile.PermissionsPasswordNeverExpires : null,
-    profileName: typeof profile.Name === 'string' ? profile.Name : null,
-    uiLogins: answers.logins ? answers.logins.filter(row => row.LoginType === 'Application').length : 0,
-    // describes run as this user, so field-level security already shows as fields missing from them
-    unreadableFields: [],
-    userLicense: license,
-    username: String(user.Username ?? info.preferred_username),
-    viewAllData: anyGrant('PermissionsViewAllData'),
-    viewEncryptedData: anyGrant('PermissionsViewEncryptedData'),
-  }
+/** Mapped objects with a field that looks like a roll-up summary, to confirm through FieldDefinition. */
+function rollupObjects(connection: ConnectionFacts | null, facts: SalesforceFacts): string[] {
+  return Object.keys(facts.objects).filter(object => {
+    const described = facts.objects[object]
+    if (!OBJECT_NAME.test(object) || !described || 'error' in described) return false
+    const mapped = new Set(connection!.mappings.find(m => m.object === object)!.fields.map(f => f.toLowerCase()))
+    return described.fields.some(f => mapped.has(f.name.toLowerCase()) && f.calculated && !f.calculatedFormula && !f.autoNumber)
+  })
 }
 
 function fieldFacts(field: Record<string, unknown>): SfFieldFacts {
@@ -132,6 +107,7 @@ function fieldFacts(field: Record<string, unknown>): SfFieldFacts {
     externalId: field.externalId === true,
     name: String(field.name),
     nillable: field.nillable !== false,
+    permissionable: field.permissionable !== false,
     referenceTo: Array.isArray(field.referenceTo) ? field.referenceTo.map(String) : [],
     type: String(field.type),
     unique: field.unique === true,

@@ -37,8 +37,12 @@ export interface ConnectionFacts {
   features: Record<string, boolean>
   logDrain: boolean | null
   mappings: MappingFacts[]
+  /** the Salesforce user Connect syncs as (sf_info), or from --username; the org it belongs to */
+  salesforceUser?: {organizationId: null | string; username: null | string}
   /** Connect's own diagnose result (HC080); null when it could not be run */
   validations: null | ValidationCheck[]
+  /** why `validations` is null although the Connect API was read (a run that timed out, a 403, …) */
+  validationsSkipped?: {reason: string; provide: string}
 }
 
 export interface MappingFacts {
@@ -165,6 +169,13 @@ export interface UniqueIdFacts {
   nulls: number
   duplicates: number
   default: null | string
+  /** a valid, non-partial unique index on this column alone (Connect's `hcu_idx_<t>_<column>`):
+   *  duplicates are impossible, NULLs are counted through it and `rows` is the planner's estimate */
+  uniqueIndex?: null | string
+  /** `rows` is the planner's estimate rather than a count */
+  rowsEstimated?: boolean
+  /** the count did not finish within its --max-scan-seconds budget: `nulls` and `duplicates` are unknown (0) */
+  unfinished?: {seconds: number}
 }
 
 export interface LogRunFacts {
@@ -198,6 +209,8 @@ export interface PostgresFacts {
   uniqueIds: UniqueIdFacts[]
   triggerLog: null | TriggerLogFacts
   lastopFailed: Array<{table: string; count: number; samples: string[]}>
+  /** mapped tables whose FAILED count did not finish within --max-scan-seconds */
+  lastopUnfinished?: {tables: string[]; seconds: number}
   xmlbinary: {database: null | string; roles: Array<{role: string; database: null | string; value: string}>}
   /** null when not collected (older snapshots) */
   runtime?: null | RuntimeFacts
@@ -218,6 +231,8 @@ export interface SfFieldFacts {
   updateable: boolean
   defaultedOnCreate: boolean
   encrypted: boolean
+  /** has field-level security (FieldPermissions rows); required and system fields do not. Absent: assume it has */
+  permissionable?: boolean
   referenceTo: string[]
 }
 
@@ -233,23 +248,75 @@ export interface SalesforceFacts {
   /** FieldDefinition.DataType by object and field, to confirm roll-up summaries */
   fieldDataTypes: Record<string, Record<string, string>>
   integrationUser: null | SfIntegrationUserFacts
+  /** why there is no integration user to read, when the connection names none */
+  integrationUserUnavailable?: {reason: string; provide: string}
   dailyApiRequests: null | {max: number; remaining: number}
   /** parts that could not be read, e.g. "LoginHistory: INSUFFICIENT_ACCESS" */
   gaps: string[]
 }
 
-export interface SfIntegrationUserFacts {
+/** User permissions that matter for Connect's user, as PermissionSet.Permissions<Name> calls them. */
+export type UserPermission = 'ApiEnabled' | 'ApiUserOnly' | 'ModifyAllData' | 'PasswordNeverExpires' | 'ViewAllData' | 'ViewEncryptedData'
+
+/** One permission set that reaches the user: its profile's own, one assigned to it, or a group's aggregate. */
+export interface SfPermissionSetFacts {
   id: string
+  name: string
+  /** Profile, Regular, Group, … (PermissionSet.Type) */
+  type: string
+  /** the permission set group it came through, when it did */
+  group: null | string
+  permissions: Record<UserPermission, boolean>
+}
+
+export interface SfObjectPermissionFacts {
+  parentId: string
+  object: string
+  read: boolean
+  create: boolean
+  edit: boolean
+  delete: boolean
+  viewAll: boolean
+  modifyAll: boolean
+}
+
+export interface SfFieldPermissionFacts {
+  parentId: string
+  /** Object.Field */
+  field: string
+  read: boolean
+  edit: boolean
+}
+
+export type IntegrationUserPart = 'fieldPermissions' | 'logins' | 'objectPermissions' | 'permissionSets' | 'user'
+
+/**
+ * Connect's integration user, as the connection names it (sf_info or --username), read with
+ * whatever token was given. A part that could not be read is null and `unavailable` says why
+ * and what would let the token read it.
+ */
+export interface SfIntegrationUserFacts {
   username: string
-  profileName: null | string
-  userLicense: null | string
-  isIntegrationUser: boolean
-  apiUserOnly: boolean | null
-  passwordNeverExpires: boolean | null
-  viewAllData: boolean | null
-  viewEncryptedData: boolean | null
-  /** UI logins (LoginType Application) in the last 30 days */
-  uiLogins: number
-  /** field API names (Object.Field) the user cannot read or edit, among the mapped ones */
-  unreadableFields: string[]
+  /** the token belongs to this user, so its describes already show the user's field-level security */
+  ownToken: boolean
+  /** the username the token belongs to */
+  tokenUser: string
+  user: null | {
+    id: string
+    name: string
+    firstName: null | string
+    lastName: null | string
+    email: null | string
+    isActive: boolean
+    userType: null | string
+    managerId: null | string
+    profileName: null | string
+    userLicense: null | string
+  }
+  permissionSets: null | SfPermissionSetFacts[]
+  /** LoginHistory of the last 30 days, every page: the count by LoginType, and the latest UI logins */
+  logins: null | {total: number; byType: Record<string, number>; ui: Array<{at: string; application: null | string; sourceIp: null | string}>}
+  objectPermissions: null | SfObjectPermissionFacts[]
+  fieldPermissions: null | SfFieldPermissionFacts[]
+  unavailable: Partial<Record<IntegrationUserPart, {reason: string; grant: string}>>
 }

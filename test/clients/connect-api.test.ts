@@ -243,7 +243,9 @@ describe('Connect API client against the fake Connect service', () => {
       const report = await api.runValidations(conn, {onPending: n => pending.push(n)})
       expect(pending).to.deep.equal([1])
       expect(sleeps).to.deep.equal([500])
-      expect(report.warnings!.map(c => c.rule_id)).to.include('SHOULD_HAVE_LOG_DRAIN')
+      const logging = report.warnings!.find(c => c.rule_id === 'SHOULD_HAVE_LOG_DRAIN')!
+      expect(logging).to.deep.include({display_name: 'Configured Logging', message: 'App does not have logging configured.', status: 'FAILED'})
+      expect(logging.doc_url).to.equal('https://devcenter.heroku.com/articles/heroku-connect-diagnose#check-configured-log-drain')
       expect(report.passes!.map(c => c.rule_id)).to.include('MUST_USE_RECENT_API_VERSION')
       const contact = report.mappings!.Contact
       expect(contact.errors!.map(c => [c.display_name, c.rule_id, c.status])).to.deep.equal([['Required Fields', 'MUST_MAP_REQUIRED_FIELDS', 'FAILED']])
@@ -257,7 +259,10 @@ describe('Connect API client against the fake Connect service', () => {
       await api.importConfig(conn, exported)
       try {
         const worse = await api.runValidations(conn)
-        expect(worse.errors!.map(c => c.rule_id)).to.deep.equal(['MUST_USE_RECENT_API_VERSION'])
+        expect(worse.errors ?? []).to.deep.equal([])
+        const apiVersion = worse.warnings!.find(c => c.rule_id === 'MUST_USE_RECENT_API_VERSION')!
+        expect(apiVersion.message).to.equal('The latest available Salesforce API version is 64.0. Your connection is using version 45.0. You should re-create your connection to use the latest version.')
+        expect(apiVersion.doc_url).to.equal('https://devcenter.heroku.com/articles/heroku-connect-diagnose#check-salesforce-api-version')
         const sync = await api.mappingValidations(conn, 'Contact')
         expect(sync.errors!.map(c => c.display_name)).to.deep.equal(['Upsert Field / Unique Identifier', 'Required Fields'])
         expect(sync.warnings!.map(c => c.display_name)).to.deep.equal(['Calculated Fields'])

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -39,15 +39,30 @@ describe('Salesforce client', () => {
       return {HOME: dir, PATH: `${dir}:/usr/bin:/bin`}
     }
 
-    it('reads instance URL and token from `sf org display --json`', async () => {
-      const env = await fakeSf(JSON.stringify({
-        result: {accessToken: TOKEN, alias: 'acme', connectedStatus: 'Connected', id: '00D', instanceUrl: 'https://acme.my.salesforce.com', username: 'me@acme.example'},
-        status: 0,
-        warnings: [],
-      }))
-      const creds = await resolveSalesforceCredentials({env, targetOrg: 'acme'})
+    // the stand-in in test/fixtures/sf-cli behaves like @salesforce/cli 2.146, redaction included
+    const standIn = (release: string, orgs: Record<string, unknown> = {acme: {accessToken: TOKEN, instanceUrl: 'https://acme.my.salesforce.com', username: 'me@acme.example'}}): NodeJS.ProcessEnv => ({
+      FAKE_SF_ORGS: JSON.stringify(orgs), FAKE_SF_RELEASE: release, HOME: dir, PATH: `${join(import.meta.dirname, '..', 'fixtures', 'sf-cli')}:${process.env.PATH}`,
+    })
+
+    it('takes the token from `sf org auth show-access-token` when `sf org display` redacts it', async () => {
+      const creds = await resolveSalesforceCredentials({env: standIn('current'), targetOrg: 'acme'})
       expect(creds).to.deep.equal({accessToken: TOKEN, instanceUrl: 'https://acme.my.salesforce.com', source: 'sf-cli', targetOrg: 'acme', username: 'me@acme.example'})
-      expect((await readFile(join(dir, 'args'), 'utf8')).trim()).to.equal('org display --target-org acme --json')
+    })
+
+    it('falls back to the token `sf org display` prints on releases that do not redact it', async () => {
+      const creds = await resolveSalesforceCredentials({env: standIn('old'), targetOrg: 'acme'})
+      expect(creds?.accessToken).to.equal(TOKEN)
+    })
+
+    it('says clearly when neither command gives a token, without echoing the redacted text', async () => {
+      const error = await failure(resolveSalesforceCredentials({env: standIn('broken-reveal'), targetOrg: 'acme'}))
+      expect(error).to.be.instanceOf(CollectError)
+      expect(error.message).to.equal('the Salesforce CLI gave no usable access token for org "acme": `sf org display` withholds it and `sf org auth show-access-token` failed: Unable to refresh the session.')
+      expect((error as CollectError).hint).to.contain('sf org login web --alias acme')
+      expect(`${error.message} ${(error as CollectError).hint}`).not.to.match(/REDACTED|show-access-token' to view/)
+      expect(`${error.message} ${(error as CollectError).hint}`).not.to.contain(TOKEN)
+      const missing = await failure(resolveSalesforceCredentials({env: standIn('current'), targetOrg: 'nope'}))
+      expect(missing.message).to.equal('the Salesforce CLI could not display org "nope": No authorization information found for nope.')
     })
 
     it('passes on sf\'s own error message when it exits non-zero, without any session id', async () => {
@@ -69,7 +84,7 @@ describe('Salesforce client', () => {
       expect(error.message).to.equal('`sf org display --target-org acme --json` printed output that is not JSON')
       env = await fakeSf(JSON.stringify({result: {instanceUrl: 'https://acme.my.salesforce.com'}, status: 0}))
       error = await failure(resolveSalesforceCredentials({env, targetOrg: 'acme'}))
-      expect(error.message).to.contain('returned no access token for org "acme"')
+      expect(error.message).to.contain('gave no usable access token for org "acme"')
       error = await failure(resolveSalesforceCredentials({env: {PATH: empty}, targetOrg: 'acme'}))
       expect(error).to.be.instanceOf(UsageError)
       expect(error.message).to.equal('--target-org needs the Salesforce CLI, but `sf` was not found on PATH')

@@ -117,6 +117,46 @@ describe('connect:audit faults', function () {
     const run = await runAudit(['--app', 'acme-crm', '--json'], {env: sandbox.env})
     expectCleanFailure(run, 3, /Salesforce failed with HTTP 500/, secrets)
     const composites = sandbox.salesforce.server.log.slice(before).filter(entry => entry.path.includes('/composite'))
-    expect(composites.length, 'one /composite POST, not retried').to.equal(1)
+    // the describe batch and the integration-user queries go out together; neither is retried
+    expect(composites.length, 'each /composite POST once, not retried').to.equal(2)
+  })
+
+  it('with --app, config vars the caller may not read (403) stop the audit with exit 3, never falling back to DATABASE_URL', async () => {
+    await quiet()
+    sandbox.heroku.server.inject({body: {id: 'forbidden', message: 'You do not have access to the app acme-crm.'}, method: 'GET', pathPrefix: '/apps/acme-crm/config-vars', status: 403, times: Number.POSITIVE_INFINITY})
+    // DATABASE_URL names a database that answers: the audit must not read it in place of the app's
+    expect(sandbox.env.DATABASE_URL).to.be.a('string')
+    const run = await runAudit(['--app', 'acme-crm', '--json'], {env: sandbox.env})
+    expectCleanFailure(run, 3, /could not read the config vars of app acme-crm.*database \(DATABASE_URL\) is unknown.*403/, secrets)
+    expect(run.stderr).to.match(/--database-url/)
+  })
+
+  it('with --app, an app without the connection\'s config var stops with exit 3 and names the var', async () => {
+    await quiet()
+    sandbox.heroku.server.inject({body: {OTHER_URL: 'postgres://elsewhere/db'}, method: 'GET', pathPrefix: '/apps/acme-crm/config-vars', status: 200, times: Number.POSITIVE_INFINITY})
+    const run = await runAudit(['--app', 'acme-crm', '--json'], {env: sandbox.env})
+    expectCleanFailure(run, 3, /app acme-crm has no config var DATABASE_URL/, secrets)
+  })
+
+  it('with --app and --database-url, the config vars are not needed', async () => {
+    await quiet()
+    const before = sandbox.heroku.server.log.length
+    sandbox.heroku.server.inject({body: {id: 'forbidden', message: 'no access'}, method: 'GET', pathPrefix: '/apps/acme-crm/config-vars', status: 403, times: Number.POSITIVE_INFINITY})
+    const run = await runAudit(['--app', 'acme-crm', '--json', '--database-url', sandbox.apps[0].databaseUrl], {env: sandbox.env})
+    expect(run.code, show(run)).to.equal(0)
+    expect(sandbox.heroku.server.log.slice(before).map(entry => entry.path)).not.to.include('/apps/acme-crm/config-vars')
+    expectNoSecrets(run, secrets)
+  })
+
+  it('a validation run that never finishes skips HC080 with the time waited, and the audit goes on', async () => {
+    await quiet()
+    const id = sandbox.apps[0].spec.connection.id
+    sandbox.connect.server.inject({body: {state: 'running'}, method: 'GET', pathPrefix: `/api/v3/connections/${id}/validations/`, status: 202, times: Number.POSITIVE_INFINITY})
+    const run = await runAudit(['--app', 'acme-crm', '--json', '--max-validation-seconds', '1'], {env: sandbox.env})
+    expect(run.code, show(run)).to.equal(0)
+    const skipped = parseJson(run).summary.skipped.filter(line => line.startsWith('HC080'))
+    expect(skipped).to.deep.equal(["HC080: Connect's validations did not finish within 1 s"])
+    expect(run.stdout).not.to.match(/pass --app/)
+    expectNoSecrets(run, secrets)
   })
 })

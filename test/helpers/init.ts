@@ -2,6 +2,8 @@
 // colour, no version checks; every test talks only to loopback peers it starts itself.
 process.env.HEROKU_API_KEY = 'hcg-test-heroku-token'
 process.env.HEROKU_SKIP_NEW_VERSION_CHECK = 'true'
+// the heroku CLI would otherwise start a worker that sends telemetry after each command
+process.env.DISABLE_TELEMETRY = 'true'
 process.env.NO_COLOR = '1'
 process.env.COLUMNS = '160'
 process.env.TZ = 'UTC'

@@ -61,4 +61,14 @@ describe('render/junit', () => {
     const suite = suiteOf(renderJunit(CLEAN))
     expect(suite.attrs).to.include({failures: '0', skipped: '0', tests: '3'})
   })
+
+  it('keeps the failures of a rule that ran but could not check one table in time, noting the part it skipped', () => {
+    const partly = {...MESSY, skipped: [...MESSY.skipped, {name: 'trigger-log-failed-rows', provide: 'pass --max-scan-seconds 120', reason: 'the count of FAILED rows in salesforce.big did not finish within 30 s', rule: 'HC070'}]}
+    const suite = suiteOf(renderJunit(partly))
+    const hc070 = caseNamed(suite, 'HC070 ')
+    expect(findAll(hc070, 'skipped')).to.have.length(0)
+    expect(findAll(hc070, 'failure')[0].attrs.type).to.equal('error')
+    expect(findAll(hc070, 'system-out')[0].text).to.equal('partly skipped: the count of FAILED rows in salesforce.big did not finish within 30 s; to run it: pass --max-scan-seconds 120')
+    expect(suite.attrs).to.include({skipped: suiteOf(renderJunit(MESSY)).attrs.skipped})
+  })
 })

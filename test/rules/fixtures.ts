@@ -1,5 +1,5 @@
 import type {
-  ColumnFacts, MappingFacts, PostgresFacts, RelationFacts, SalesforceFacts, SfFieldFacts, Snapshot,
+  ColumnFacts, MappingFacts, PostgresFacts, RelationFacts, SalesforceFacts, SfFieldFacts, SfIntegrationUserFacts, Snapshot,
 } from '../../src/snapshot/types.js'
 
 // A snapshot of a setup that follows every practice (the healthy scenario, by hand). Rule tests
@@ -138,6 +138,35 @@ function postgres(): PostgresFacts {
   }
 }
 
+const PROFILE_SET = '0PSHs000000IntgAAA'
+const NONE = {ApiEnabled: false, ApiUserOnly: false, ModifyAllData: false, PasswordNeverExpires: false, ViewAllData: false, ViewEncryptedData: false}
+
+/** The healthy sandbox's integration user, as the collector reads it with an admin's token. */
+export function healthyIntegrationUser(): SfIntegrationUserFacts {
+  const mapped: Record<string, string[]> = {
+    Account: ['AccountNumber', 'Industry', 'Phone', 'Website', 'External_Id__c'],
+    Contact: ['FirstName', 'LastName', 'Email', 'Phone', 'Birthdate', 'AccountId', 'External_Id__c'],
+    Opportunity: ['Name', 'StageName', 'CloseDate', 'Amount', 'AccountId'],
+  }
+  return {
+    fieldPermissions: Object.entries(mapped).flatMap(([object, fields]) => fields.map(field => ({edit: true, field: `${object}.${field}`, parentId: PROFILE_SET, read: true}))),
+    logins: {byType: {'Remote Access 2.0': 2}, total: 2, ui: []},
+    objectPermissions: Object.keys(mapped).map(object => ({create: true, delete: true, edit: true, modifyAll: false, object, parentId: PROFILE_SET, read: true, viewAll: true})),
+    ownToken: false,
+    permissionSets: [
+      {group: null, id: PROFILE_SET, name: 'X00eHs000000IntgAAA', permissions: {...NONE, ApiEnabled: true, ApiUserOnly: true, PasswordNeverExpires: true, ViewAllData: true}, type: 'Profile'},
+      {group: 'Heroku_Connect_Access', id: '0PSHs00000SyncGAAA', name: 'Heroku_Connect_Access', permissions: {...NONE, ApiEnabled: true, PasswordNeverExpires: true, ViewAllData: true}, type: 'Group'},
+    ],
+    tokenUser: 'avery.admin@acme.example',
+    unavailable: {},
+    user: {
+      email: 'heroku.connect@acme.example', firstName: 'Heroku', id: '005Hs00000IntgSyAA', isActive: true, lastName: 'Connect Integration', managerId: null,
+      name: 'Heroku Connect Integration', profileName: 'Minimum Access - API Only Integrations', userLicense: 'Salesforce Integration', userType: 'Standard',
+    },
+    username: 'heroku.connect@acme.example',
+  }
+}
+
 function salesforce(): SalesforceFacts {
   const externalId = {externalId: true, unique: true}
   return {
@@ -145,21 +174,9 @@ function salesforce(): SalesforceFacts {
     dailyApiRequests: {max: 100_000, remaining: 91_800},
     fieldDataTypes: {},
     gaps: [],
-    integrationUser: {
-      apiUserOnly: true,
-      id: '005Hs00000IntgSyAA',
-      isIntegrationUser: true,
-      passwordNeverExpires: true,
-      profileName: 'Minimum Access - API Only Integrations',
-      uiLogins: 0,
-      unreadableFields: [],
-      userLicense: 'Salesforce Integration',
-      username: 'heroku.connect@acme.example',
-      viewAllData: true,
-      viewEncryptedData: false,
-    },
+    integrationUser: healthyIntegrationUser(),
     objects: {
-      Account: {fields: ['Id', 'Name', 'AccountNumber', 'Industry', 'Phone', 'Website', 'OwnerId', 'CreatedDate', 'SystemModstamp', 'IsDeleted'].map(n => sfField(n, n === 'Name' ? {nillable: false} : {})).concat([sfField('External_Id__c', externalId)]), name: 'Account'},
+      Account: {fields: ['Id', 'Name', 'AccountNumber', 'Industry', 'Phone', 'Website', 'OwnerId', 'CreatedDate', 'SystemModstamp', 'IsDeleted'].map(n => sfField(n, n === 'Name' ? {nillable: false, permissionable: false} : n === 'OwnerId' ? {permissionable: false} : {})).concat([sfField('External_Id__c', externalId)]), name: 'Account'},
       Contact: {fields: ['Id', 'FirstName', 'Email', 'Phone', 'Birthdate', 'AccountId', 'CreatedDate', 'SystemModstamp', 'IsDeleted'].map(n => sfField(n)).concat([sfField('LastName', {nillable: false}), sfField('External_Id__c', externalId)]), name: 'Contact'},
       Opportunity: {fields: ['Id', 'Name', 'StageName', 'CloseDate', 'Amount', 'AccountId', 'CreatedDate', 'SystemModstamp', 'IsDeleted'].map(n => sfField(n)), name: 'Opportunity'},
     },

@@ -68,4 +68,28 @@ describe('HC002 unique-id-not-unique', () => {
       rule: 'HC002',
     }])
   })
+
+  it('lists a count that ran out of --max-scan-seconds as skipped, with how to give it more time, beside the other tables\' findings', () => {
+    const snapshot = healthySnapshot()
+    Object.assign(snapshot.postgres!.uniqueIds[0], {nulls: 0, rows: 0, unfinished: {seconds: 30}, uniqueIndex: null})
+    Object.assign(snapshot.postgres!.uniqueIds[1], {nulls: 7, rows: 5_000_000, rowsEstimated: true, uniqueIndex: 'hcu_idx_account_external_id__c'})
+    const run = runRules([hc002], snapshot)
+    expect(run.findings.map(f => f.message)).to.deep.equal([
+      'salesforce.account.external_id__c is NULL in 7 of about 5000000 rows: Connect cannot match them to the records it reads back from Salesforce, so each can come back as a duplicate',
+    ])
+    expect(run.skipped).to.deep.equal([{
+      name: 'unique-id-not-unique',
+      provide: 'pass --max-scan-seconds 120',
+      reason: 'the NULL and duplicate count of salesforce.contact.external_id__c (a full scan: no unique index on it) did not finish within 30 s',
+      rule: 'HC002',
+    }])
+  })
+
+  it('names the unique index when the NULL lookup through it ran out of time', () => {
+    const snapshot = healthySnapshot()
+    Object.assign(snapshot.postgres!.uniqueIds[1], {unfinished: {seconds: 5}, uniqueIndex: 'hcu_idx_account_external_id__c'})
+    expect(runRules([hc002], snapshot).skipped.map(s => s.reason)).to.deep.equal([
+      'the NULL count of salesforce.account.external_id__c through its unique index hcu_idx_account_external_id__c did not finish within 5 s',
+    ])
+  })
 })

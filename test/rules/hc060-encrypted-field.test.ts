@@ -40,7 +40,7 @@ describe('HC060 encrypted-field', () => {
 
   it('downgrades to info when the integration user has View Encrypted Data: the value arrives in clear text', () => {
     const snapshot = withEncrypted()
-    snapshot.salesforce!.integrationUser!.viewEncryptedData = true
+    snapshot.salesforce!.integrationUser!.permissionSets![1].permissions.ViewEncryptedData = true
     expect(runRules([hc060], snapshot).findings).to.deep.equal([
       {
         ...where,

@@ -67,4 +67,13 @@ describe('HC070 failed-writes', () => {
     expect(findings).to.deep.equal([])
     expect(skipped).to.deep.equal([{name: 'failed-writes', provide: 'pass --database-url or make the connection\'s db_key config var readable', reason: 'no database', rule: 'HC070'}])
   })
+
+  it('lists a table whose FAILED count ran out of --max-scan-seconds as skipped, and still reports the others', () => {
+    const snapshot = healthySnapshot()
+    snapshot.postgres!.lastopFailed = [{count: 2, samples: ['REQUIRED_FIELD_MISSING'], table: 'contact'}]
+    snapshot.postgres!.lastopUnfinished = {seconds: 10, tables: ['account']}
+    const run = runRules([hc070], snapshot)
+    expect(run.findings.map(f => f.table)).to.deep.equal(['salesforce.contact'])
+    expect(run.skipped).to.deep.equal([{name: 'failed-writes', provide: 'pass --max-scan-seconds 40', reason: 'the count of FAILED rows in salesforce.account did not finish within 10 s', rule: 'HC070'}])
+  })
 })

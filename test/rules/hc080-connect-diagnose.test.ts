@@ -62,4 +62,13 @@ describe('HC080 connect-diagnose', () => {
       {name: 'connect-diagnose', provide: 'pass --app, or --config-file with a connect:export file', reason: 'no Connect configuration', rule: 'HC080'},
     ])
   })
+
+  it('is skipped with the collector\'s reason when a live run did not finish, not with "pass --app"', () => {
+    const snapshot = healthySnapshot()
+    snapshot.connection!.validations = null
+    snapshot.connection!.validationsSkipped = {provide: 'pass --max-validation-seconds 600', reason: 'Connect\'s validations did not finish within 300 s'}
+    expect(runRules([hc080], snapshot).skipped).to.deep.equal([
+      {name: 'connect-diagnose', provide: 'pass --max-validation-seconds 600', reason: 'Connect\'s validations did not finish within 300 s', rule: 'HC080'},
+    ])
+  })
 })

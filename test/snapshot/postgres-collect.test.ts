@@ -158,7 +158,8 @@ describe('collectPostgres round trips', function () {
     expect(twoHundred.facts.triggerLog!.pending.reduce((sum, p) => sum + p.count, 0)).to.equal(300)
 
     expect(twoHundred.statements).to.equal(five.statements)
-    expect(five.statements).to.be.at.most(12)
+    // each scan under its own budget costs three: SAVEPOINT with its SET LOCALs, the scan, ROLLBACK TO SAVEPOINT
+    expect(five.statements).to.be.at.most(18)
   })
 
   it('issues the same number of statements without a connection, finding the mapped tables in the catalog', async () => {

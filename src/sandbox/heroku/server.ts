@@ -1,8 +1,9 @@
 import {FakeHttpServer, type FakeRequest, type FakeResponse} from '../http.js'
 import {stableUuid} from './ids.js'
 
-// The slice of the Heroku Platform API (v3) the plugin reads: apps, their config vars and
-// add-ons, and the account. Answers use the real v3 field names and error bodies so the real
+// The slice of the Heroku Platform API (v3) the plugin reads, and what `heroku apps`,
+// `heroku addons`, `heroku apps:info` and `heroku config` ask for: apps, their config vars,
+// add-ons and add-on attachments, and the account. Answers use the real v3 field names and error bodies so the real
 // APIClient from @heroku-cli/command (pointed here with HEROKU_HOST) behaves as in production.
 
 export interface FakeHerokuAddonState {
@@ -58,9 +59,13 @@ export async function startFakeHeroku(state: FakeHerokuState, port?: number): Pr
 
   server
     .route('GET', '/account', authed(() => ({body: accountBody(state), status: 200})))
+    .route('GET', '/apps', authed(() => ({body: state.apps.map(app => appBody(app, state)), status: 200})))
+    .route('GET', '/users/~/apps', authed(() => ({body: state.apps.map(app => appBody(app, state)), status: 200})))
     .route('GET', '/apps/:app', withApp(app => ({body: appBody(app, state), status: 200})))
     .route('GET', '/apps/:app/config-vars', withApp(app => ({body: {...app.configVars}, status: 200})))
     .route('GET', '/apps/:app/addons', withApp(app => ({body: app.addons.map(addon => addonBody(app, addon)), status: 200})))
+    .route('GET', '/apps/:app/addon-attachments', withApp(app => ({body: app.addons.map(addon => attachmentBody(app, addon)), status: 200})))
+    .route('GET', '/addon-attachments', authed(() => ({body: state.apps.flatMap(app => app.addons.map(addon => attachmentBody(app, addon))), status: 200})))
     .route('GET', '/addons/:addon', authed(req => {
       for (const app of state.apps) {
         const addon = app.addons.find(a => a.name === req.params.addon || addonId(app, a) === req.params.addon)
@@ -139,10 +144,31 @@ function addonId(app: FakeHerokuAppState, addon: FakeHerokuAddonState): string {
   return stableUuid(`addon:${app.id}:${addon.name}`)
 }
 
+function addonConfigVars(app: FakeHerokuAppState, addon: FakeHerokuAddonState): string[] {
+  return addon.configVars ?? (addon.service === 'heroku-postgresql' && 'DATABASE_URL' in app.configVars ? ['DATABASE_URL'] : [])
+}
+
+/** Each add-on is attached once, to its own app, under its config var's name (DATABASE for DATABASE_URL). */
+function attachmentBody(app: FakeHerokuAppState, addon: FakeHerokuAddonState): Record<string, unknown> {
+  const [configVar] = addonConfigVars(app, addon)
+  const name = configVar ? configVar.replace(/_URL$/, '') : addon.service.toUpperCase().replaceAll('-', '_')
+  const id = stableUuid(`attachment:${app.id}:${addon.name}`)
+  return {
+    addon: {app: {id: app.id, name: app.name}, id: addonId(app, addon), name: addon.name},
+    app: {id: app.id, name: app.name},
+    created_at: CREATED_AT,
+    id,
+    log_input_url: null,
+    name,
+    namespace: null,
+    updated_at: CREATED_AT,
+    web_url: `https://addons-sso.heroku.com/apps/${app.id}/addons/${addonId(app, addon)}`,
+  }
+}
+
 function addonBody(app: FakeHerokuAppState, addon: FakeHerokuAddonState): Record<string, unknown> {
   const planName = addon.plan.includes(':') ? addon.plan : `${addon.service}:${addon.plan}`
-  const configVars = addon.configVars
-    ?? (addon.service === 'heroku-postgresql' && 'DATABASE_URL' in app.configVars ? ['DATABASE_URL'] : [])
+  const configVars = addonConfigVars(app, addon)
   return {
     actions: [],
     addon_service: {id: stableUuid(`service:${addon.service}`), name: addon.service},

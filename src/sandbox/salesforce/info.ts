@@ -27,7 +27,7 @@ function versionRoot(ctx: SfContext, version: string): Record<string, string> {
   const names = ['analytics', 'appMenu', 'chatter', 'composite', 'connect', 'consent', 'dedupe', 'eclair', 'jobs', 'limits', 'metadata', 'query', 'queryAll', 'quickActions', 'recent', 'scheduling', 'search', 'sobjects', 'tabs', 'theme', 'tooling', 'ui-api']
   return {
     ...Object.fromEntries(names.map(n => [n, `${base}/${n}`])),
-    identity: `${ctx.baseUrl}/id/${ctx.org.spec.organizationId}/${ctx.org.spec.integrationUserId}`,
+    identity: `${ctx.baseUrl}/id/${ctx.org.spec.organizationId}/${ctx.userId}`,
   }
 }
 
@@ -82,15 +82,15 @@ export function registerInfo(router: SfRouter): void {
     .add('GET', '/limits/recordCount', 'rest', async (ctx, call) => ({body: await recordCount(ctx.org, call.query.get('sObjects')), status: 200}))
 }
 
-function people(org: FakeOrg) {
-  const user = org.spec.users.find(u => u.id === org.spec.integrationUserId)
+function people(org: FakeOrg, userId: string) {
+  const user = org.spec.users.find(u => u.id === userId)
   const profile = org.spec.profiles.find(p => p.id === user?.profileId)
   const [first, ...rest] = (user?.name ?? 'Integration User').split(' ')
   return {first, last: rest.join(' ') || first, profile, user}
 }
 
-function urls(baseUrl: string, org: FakeOrg): Record<string, string> {
-  const {organizationId: orgId, integrationUserId: userId} = org.spec
+function urls(baseUrl: string, org: FakeOrg, userId: string): Record<string, string> {
+  const {organizationId: orgId} = org.spec
   return {
     custom_domain: baseUrl,
     enterprise: `${baseUrl}/services/Soap/c/{version}/${orgId.slice(0, 15)}`,
@@ -115,8 +115,9 @@ function urls(baseUrl: string, org: FakeOrg): Record<string, string> {
 /** GET /services/oauth2/userinfo (OpenID Connect shape). */
 export function userInfo(ctx: SfContext): FakeResponse {
   const {org, baseUrl} = ctx
-  const {first, last, profile, user} = people(org)
-  const {organizationId: orgId, integrationUserId: userId} = org.spec
+  const {userId} = ctx
+  const {first, last, profile, user} = people(org, userId)
+  const {organizationId: orgId} = org.spec
   return {
     body: {
       active: user?.isActive ?? true,
@@ -139,7 +140,7 @@ export function userInfo(ctx: SfContext): FakeResponse {
       profile: `${baseUrl}/${userId}`,
       sub: `${baseUrl}/id/${orgId}/${userId}`,
       updated_at: '2024-01-08T17:00:00Z',
-      urls: urls(baseUrl, org),
+      urls: urls(baseUrl, org, userId),
       user_id: userId,
       user_type: 'STANDARD',
       utcOffset: -28_800_000,
@@ -152,11 +153,11 @@ export function userInfo(ctx: SfContext): FakeResponse {
 /** GET /id/{orgId}/{userId}: the identity URL jsforce's conn.identity() follows. */
 export function identity(ctx: SfContext, orgId: string, userId: string): FakeResponse {
   const {org, baseUrl} = ctx
-  if (orgId !== org.spec.organizationId || userId !== org.spec.integrationUserId) {
+  if (orgId !== org.spec.organizationId || userId !== ctx.userId) {
     return {body: 'Bad_Id', contentType: 'text/plain;charset=UTF-8', status: 404}
   }
 
-  const {first, last, user} = people(org)
+  const {first, last, user} = people(org, userId)
   return {
     body: {
       active: user?.isActive ?? true,
@@ -174,7 +175,7 @@ export function identity(ctx: SfContext, orgId: string, userId: string): FakeRes
       organization_id: orgId,
       photos: {picture: `${baseUrl}/profilephoto/005/F`, thumbnail: `${baseUrl}/profilephoto/005/T`},
       timezone: 'America/Los_Angeles',
-      urls: urls(baseUrl, org),
+      urls: urls(baseUrl, org, userId),
       user_id: userId,
       user_type: 'STANDARD',
       username: user?.username ?? null,

@@ -1,5 +1,6 @@
 import type {FakeOrg, SfRecord} from '../org-runtime.js'
 
+import {accessOf} from './access.js'
 import {buildCatalog, type Catalog, type Column, type Relationship, type Table} from './catalog.js'
 import {formatDateTime, isNumberType, isTextType} from './fields.js'
 import {checkCondition, compareRows, family, idKey, matches, type Resolved, valueAt} from './predicates.js'
@@ -27,10 +28,19 @@ interface JoinNode {
   children: Map<string, {node: JoinNode; rel: Relationship}>
 }
 
-export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, version: string, now = new Date()): Promise<QueryOutcome> {
-  const query = parseSoql(soql)
+/** `userId`: the caller, whose rights gate the Setup objects; none for the sandbox's own reads. */
+export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, version: string, now = new Date(), userId?: string): Promise<QueryOutcome> {
+  return runParsed(org, parseSoql(soql), api, version, now, userId)
+}
+
+// Setup objects a user without View Setup and Configuration cannot see at all
+const NEEDS_VIEW_SETUP = new Set(['fieldpermissions', 'objectpermissions', 'permissionset', 'permissionsetassignment', 'permissionsetgroup'])
+
+async function runParsed(org: FakeOrg, query: SoqlQuery, api: QueryApi, version: string, now: Date, userId?: string): Promise<QueryOutcome> {
   const catalog = buildCatalog(org, now)
-  const table = catalog.table(query.from)
+  const access = userId === undefined ? undefined : accessOf(org.spec)
+  const hidden = access && NEEDS_VIEW_SETUP.has(query.from.toLowerCase()) && !access.hasPermission(userId!, 'ViewSetup') && access.setsOf(userId!).size > 0
+  const table = hidden ? undefined : catalog.table(query.from)
   if (!table || (table.api !== 'both' && table.api !== api)) {
     throw new SoqlError(
       `sObject type '${query.from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
@@ -39,7 +49,10 @@ export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, versio
   }
 
   const select = query.fields.map(p => resolvePath(catalog, table, p))
-  const where = query.where.map(c => ({cond: c, path: resolvePath(catalog, table, c.path)}))
+  const where = await Promise.all(query.where.map(async c => {
+    const path = resolvePath(catalog, table, c.path)
+    return {cond: c.subquery ? await semiJoin(org, c, path, api, version, now, userId) : c, path}
+  }))
   const order = query.orderBy.map(o => ({item: o, path: resolvePath(catalog, table, o.path)}))
   for (const {cond, path} of where) checkCondition(cond, path)
   for (const {path} of order) {
@@ -80,6 +93,8 @@ export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, versio
   }
 
   let rows = await loadRows(org, table, [...root.columns], pushdown(where))
+  // LoginHistory: everyone reads their own rows (v37+); others' need Manage Users
+  if (access && table.name === 'LoginHistory' && !access.hasPermission(userId!, 'ModifyAllData')) rows = rows.filter(r => r.UserId === userId)
   rows = await attachParents(org, catalog, rows, root)
   rows = rows.filter(row => where.every(({cond, path}) => matches(valueAt(row, path), path.column, cond, now)))
   if (order.length > 0) rows.sort((a, b) => compareRows(a, b, order))
@@ -90,6 +105,18 @@ export async function runQuery(org: FakeOrg, soql: string, api: QueryApi, versio
       return query.count ? [] : records.slice(offset, offset + size).map(r => project(r))
     },
   }
+}
+
+/** Runs a semi-join's inner query and turns the condition into an IN / NOT IN list of its ids. */
+async function semiJoin(org: FakeOrg, cond: Condition, path: Resolved, api: QueryApi, version: string, now: Date, userId?: string): Promise<Condition> {
+  if (family(path.column) !== 'id') throw new SoqlError(`Semi join sub-selects are only allowed on Id and reference fields, not on '${path.column.name}'`, 'INVALID_FIELD')
+  const inner = await runParsed(org, cond.subquery!, api, version, now, userId)
+  const column = resolvePath(buildCatalog(org, now), inner.table, cond.subquery!.fields[0])
+  if (family(column.column) !== 'id') throw new SoqlError(`The selected field of a semi join sub-select must be an Id or reference field, not '${column.column.name}'`, 'INVALID_FIELD')
+  const rows = await inner.fetch(0, inner.totalSize)
+  const ids = [...new Set(rows.map(r => valueAt(r, column)).filter(v => v !== null && v !== undefined).map(String))]
+  // an empty semi-join matches nothing (IN) or everything (NOT IN); a value no id can equal keeps that
+  return {op: cond.op, path: cond.path, values: (ids.length > 0 ? ids : ['']).map(value => ({kind: 'string', value}))}
 }
 
 function resolvePath(catalog: Catalog, table: Table, written: string[]): Resolved {

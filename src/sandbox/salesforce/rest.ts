@@ -2,7 +2,9 @@ import type {FakeResponse} from '../http.js'
 import type {SfObjectSpec} from '../model.js'
 import type {FakeOrg, SaveResult, SfRecord} from '../org-runtime.js'
 
+import {accessOf} from './access.js'
 import {buildCatalog, mappedTable, tableAsObject} from './catalog.js'
+import {queryColumns} from './columns.js'
 import {batchSizeFrom} from './cursors.js'
 import {describeGlobal, describeGlobalEntry, describeSObject} from './describe.js'
 import {notFound, SalesforceFault} from './fault.js'
@@ -63,6 +65,23 @@ async function readRecord(org: FakeOrg, object: SfObjectSpec, id: string, versio
   if (!row) return undefined
   const out: SfRecord = {attributes: {type: object.name, url: recordUrl(version, object.name, String(row.Id))}}
   for (const column of wanted) out[column.name] = formatValue(column, row[column.name])
+  return out
+}
+
+/** A record of a Setup object (User, Profile, …), which lives in the in-memory setup tables. */
+function setupRecord(org: FakeOrg, name: string, id: string, version: string, fields?: string[]): SfRecord {
+  const table = buildCatalog(org, new Date()).table(name)
+  const row = table?.rows?.().find(r => r.Id === id || String(r.Id).slice(0, 15) === id)
+  if (!table || !row) throw notFound()
+  const columns = fields
+    ? fields.map(f => {
+        const found = table.columns.find(c => c.name.toLowerCase() === f.toLowerCase())
+        if (!found) throw new SalesforceFault(400, 'INVALID_FIELD', `No such column '${f}' on sobject of type ${table.name}`)
+        return found
+      })
+    : table.columns
+  const out: SfRecord = {attributes: {type: table.name, url: recordUrl(version, table.name, String(row.Id))}}
+  for (const c of columns) out[c.name] = formatValue(c, row[c.name] ?? null)
   return out
 }
 
@@ -154,7 +173,8 @@ function queryHandler(api: 'data' | 'tooling') {
   return async (ctx: SfContext, call: SfCall): Promise<FakeResponse> => {
     const soql = call.query.get('q')
     if (!soql) throw new SalesforceFault(400, 'MALFORMED_QUERY', 'A query string (q) is required')
-    const body = await ctx.cursors.start(ctx.org, soql, {api, batchSize: batchSizeFrom(call.headers['sforce-query-options']), version: call.version})
+    if (call.query.get('columns') === 'true') return json(200, await queryColumns(ctx.org, soql, api, call.version))
+    const body = await ctx.cursors.start(ctx.org, soql, {api, batchSize: batchSizeFrom(call.headers['sforce-query-options']), userId: ctx.userId, version: call.version})
     return json(200, body)
   }
 }
@@ -170,7 +190,11 @@ export function registerRest(router: SfRouter): void {
       const found = describable(ctx.org, call.params.name)
       if (!found) throw notFound()
       const all = describables(ctx.org).map(d => d.object)
-      return json(200, describeSObject(found.object, all, call.version, found.readOnly))
+      if (found.readOnly) return json(200, describeSObject(found.object, all, call.version, true))
+      // the caller sees the object through its own permissions: none at all means it does not exist for them
+      const view = accessOf(ctx.org.spec).viewFor(ctx.userId, found.object)
+      if (!view.fields) throw notFound()
+      return json(200, describeSObject(found.object, all, call.version, false, view.fields))
     }, true)
     .add('GET', '/sobjects/:name', 'rest', (ctx, call) => {
       const found = describable(ctx.org, call.params.name)
@@ -183,11 +207,11 @@ export function registerRest(router: SfRouter): void {
       return result.success ? json(201, {errors: [], id: result.id, success: true}) : singleFailure(result, call, object.name)
     }, true)
     .add('GET', '/sobjects/:name/:id', 'rest', async (ctx, call) => {
-      const object = requireObject(ctx.org, call.params.name)
       const fields = call.query.get('fields')?.split(',').map(f => f.trim()).filter(Boolean)
-      const record = await readRecord(ctx.org, object, call.params.id, call.version, fields)
-      if (!record) throw notFound()
-      return json(200, record)
+      const object = findObject(ctx.org.spec, call.params.name)
+      const record = object && await readRecord(ctx.org, object, call.params.id, call.version, fields)
+      // Setup objects (User, Profile…) live in the setup tables, even when a scenario maps them
+      return json(200, record ?? setupRecord(ctx.org, call.params.name, call.params.id, call.version, fields))
     }, true)
     .add('PATCH', '/sobjects/:name/:id', 'rest', async (ctx, call) => {
       const object = requireObject(ctx.org, call.params.name)

@@ -16,6 +16,8 @@ export interface SfContext {
   baseUrl: string
   cursors: QueryCursors
   jobs: BulkJobs
+  /** the user whose token made the request */
+  userId: string
 }
 
 export interface SfCall {

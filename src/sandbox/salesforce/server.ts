@@ -9,6 +9,7 @@ import {QueryCursors} from './cursors.js'
 import {faultResponse, notFound, SalesforceFault} from './fault.js'
 import {identity, registerInfo, userInfo, versionList} from './info.js'
 import {registerRest} from './rest.js'
+import {registerSetupWrites} from './setup-writes.js'
 import {parseVersioned, type SfContext, SfRouter, supportedVersion} from './router.js'
 
 // The fake Salesforce front door: bearer-token auth, per-kind call counting, Sforce-Limit-Info
@@ -23,20 +24,33 @@ export interface FakeSalesforce {
 
 const INVALID_SESSION: FakeResponse = {body: [{errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid'}], status: 401}
 
-export async function startFakeSalesforce(org: FakeOrg, options: {accessToken: string; port?: number}): Promise<FakeSalesforce> {
+export interface FakeSalesforceOptions {
+  /** a token for the integration user */
+  accessToken?: string
+  /** more tokens, each for the user id it maps to (an admin's, another user's) */
+  tokens?: Record<string, string>
+  port?: number
+}
+
+export async function startFakeSalesforce(org: FakeOrg, options: FakeSalesforceOptions): Promise<FakeSalesforce> {
   const server = new FakeHttpServer('fake-salesforce')
   const router = new SfRouter()
   registerInfo(router)
+  registerSetupWrites(router)
   registerRest(router)
   registerComposite(router)
   registerBulk(router)
-  const ctx: SfContext = {baseUrl: '', cursors: new QueryCursors(), jobs: new BulkJobs(), org}
+  const shared: SfContext = {baseUrl: '', cursors: new QueryCursors(), jobs: new BulkJobs(), org, userId: org.spec.integrationUserId}
+  const owners = new Map(Object.entries(options.tokens ?? {}))
+  if (options.accessToken) owners.set(options.accessToken, org.spec.integrationUserId)
 
-  const authorized = (req: FakeRequest): boolean => {
+  /** The user the request's token belongs to, or undefined when the token is unknown. */
+  const ownerOf = (req: FakeRequest): string | undefined => {
     const header = req.headers.authorization
-    if (header === `Bearer ${options.accessToken}` || header === `OAuth ${options.accessToken}`) return true
-    // the identity URL is fetched with ?oauth_token= by jsforce's conn.identity()
-    return req.query.get('oauth_token') === options.accessToken
+    const token = /^(?:Bearer|OAuth) (.+)$/.exec(header ?? '')?.[1]
+      // the identity URL is fetched with ?oauth_token= by jsforce's conn.identity()
+      ?? req.query.get('oauth_token') ?? undefined
+    return token === undefined ? undefined : owners.get(token)
   }
 
   const withLimits = (response: FakeResponse): FakeResponse => {
@@ -47,25 +61,28 @@ export async function startFakeSalesforce(org: FakeOrg, options: {accessToken: s
   const handle = async (req: FakeRequest): Promise<FakeResponse> => withLimits(await answer(req))
 
   const answer = async (req: FakeRequest): Promise<FakeResponse> => {
+    const userId = ownerOf(req)
+    const ctx: SfContext = {...shared, userId: userId ?? shared.userId}
+    const authorized = (): boolean => userId !== undefined
     if (req.path === '/services/data' || req.path === '/services/data/') {
       return req.method === 'GET' ? {body: versionList(), status: 200} : faultResponse(notFound())
     }
 
     if (req.path === '/services/oauth2/userinfo') {
       // userinfo is an OAuth endpoint: a bad token is a plain-text 403, not the REST 401
-      if (!authorized(req)) return {body: 'Bad_OAuth_Token', contentType: 'text/plain;charset=UTF-8', status: 403}
+      if (!authorized()) return {body: 'Bad_OAuth_Token', contentType: 'text/plain;charset=UTF-8', status: 403}
       org.calls.record('oauth')
       return userInfo(ctx)
     }
 
     const id = /^\/id\/(\w+)\/(\w+)\/?$/.exec(req.path)
     if (id) {
-      if (!authorized(req)) return {body: 'Bad_OAuth_Token', contentType: 'text/plain;charset=UTF-8', status: 403}
+      if (!authorized()) return {body: 'Bad_OAuth_Token', contentType: 'text/plain;charset=UTF-8', status: 403}
       org.calls.record('oauth')
       return identity(ctx, id[1], id[2])
     }
 
-    if (!authorized(req)) return INVALID_SESSION
+    if (!authorized()) return INVALID_SESSION
     const versioned = parseVersioned(req.path)
     if (!versioned || !supportedVersion(versioned.version)) return faultResponse(notFound())
     const found = router.match(req.method, versioned.path)
@@ -90,7 +107,7 @@ export async function startFakeSalesforce(org: FakeOrg, options: {accessToken: s
   }
 
   const url = await server.listen(options.port)
-  ctx.baseUrl = url
+  shared.baseUrl = url
   return {
     close: () => server.close(),
     server,

@@ -3,6 +3,7 @@ import {SalesforceFault} from './fault.js'
 // A deliberately small SOQL parser: the subset the plugin sends, parsed strictly. Anything
 // outside it (OR, NOT, sub-queries, GROUP BY, aggregates other than COUNT()) is refused with
 // MALFORMED_QUERY naming the construct, so a test never passes on a query the fake misread.
+// Semi-joins (`Id IN (SELECT ParentId FROM …)`) are parsed one level deep, as Salesforce allows.
 
 export type Literal =
   | {kind: 'boolean'; value: boolean}
@@ -20,6 +21,8 @@ export interface Condition {
   op: Operator
   /** one literal, or the list of an IN / NOT IN */
   values: Literal[]
+  /** a semi-join (IN) or anti-join (NOT IN): the ids one field of another query selects */
+  subquery?: SoqlQuery
 }
 
 export interface OrderItem {
@@ -48,7 +51,7 @@ interface Token {
   at: number
 }
 
-const SUPPORTED = 'the sandbox supports SELECT fields | COUNT() FROM object [WHERE a AND b] [ORDER BY f [DESC]] [LIMIT n] [OFFSET n]'
+const SUPPORTED = 'the sandbox supports SELECT fields | COUNT() FROM object [WHERE a AND b AND f IN (SELECT g FROM o WHERE …)] [ORDER BY f [DESC]] [LIMIT n] [OFFSET n]'
 const RELATIVE_DATES = new Set(['LAST_N_DAYS', 'N_DAYS_AGO', 'NEXT_N_DAYS', 'TODAY', 'TOMORROW', 'YESTERDAY'])
 const AGGREGATES = new Set(['AVG', 'COUNT_DISTINCT', 'FORMAT', 'MAX', 'MIN', 'SUM', 'TOLABEL', 'TYPEOF', 'CONVERTCURRENCY'])
 
@@ -124,12 +127,20 @@ const unsupported = (what: string): SoqlError => new SoqlError(`${what} is not s
 
 class Parser {
   private pos = 0
+  private depth = 0
   constructor(
     private readonly text: string,
     private readonly tokens: Token[],
   ) {}
 
   parse(): SoqlQuery {
+    const query = this.query()
+    const end = this.next()
+    if (end.kind !== 'end') throw this.unexpected(end)
+    return query
+  }
+
+  private query(): SoqlQuery {
     this.keyword('SELECT')
     const {count, fields} = this.selectList()
     this.keyword('FROM')
@@ -149,9 +160,21 @@ class Parser {
     if (this.accept('LIMIT')) query.limit = this.integer()
     if (this.accept('OFFSET')) query.offset = this.integer()
     if (this.accept('FOR')) throw unsupported('FOR VIEW / FOR REFERENCE / FOR UPDATE')
-    const end = this.next()
-    if (end.kind !== 'end') throw this.unexpected(end)
     return query
+  }
+
+  /** `(SELECT field FROM object [WHERE …])` after IN / NOT IN, the opening parenthesis consumed. */
+  private subquery(): SoqlQuery {
+    if (this.depth > 0) throw new SoqlError('Nesting of semi join sub-selects is not supported', 'INVALID_QUERY_FILTER_OPERATOR')
+    const start = this.peek().at
+    this.depth++
+    const inner = this.query()
+    this.depth--
+    if (inner.count || inner.fields.length !== 1) throw new SoqlError('The inner select field of a semi join must be a single field', 'MALFORMED_QUERY')
+    if (inner.orderBy.length > 0 || inner.limit !== undefined || inner.offset !== undefined) throw unsupported('ORDER BY, LIMIT or OFFSET in a semi-join')
+    const close = this.peek()
+    if (!this.acceptPunct(')')) throw this.unexpected(close)
+    return {...inner, text: this.text.slice(start, close.at)}
   }
 
   private selectList(): {count: boolean; fields: string[][]} {
@@ -200,7 +223,7 @@ class Parser {
     if (upper === 'IN' || (upper === 'NOT' && this.accept('IN'))) {
       const op: Operator = upper === 'IN' ? 'IN' : 'NOT IN'
       if (!this.acceptPunct('(')) throw this.unexpected(this.peek())
-      if (this.peek().text.toUpperCase() === 'SELECT') throw unsupported('a semi-join sub-query in IN')
+      if (this.peek().text.toUpperCase() === 'SELECT') return {op, path, subquery: this.subquery(), values: []}
       const values: Literal[] = []
       do values.push(this.literal())
       while (this.acceptPunct(','))

@@ -1,7 +1,7 @@
 import type {ConnectionFeatures, ScenarioSpec} from '../model.js'
 
 import {ORG_OBJECTS} from './objects.js'
-import {adminProfile, INTEGRATION_USER_ID, integrationProfile, SALES_USER_ID, standardProfile, users} from './people.js'
+import {ADMIN_USER_ID, adminProfile, INTEGRATION_USER_ID, integrationProfile, SALES_USER_ID, standardProfile, users} from './people.js'
 
 // A setup that follows every practice: unique identifiers generated as UUIDs at insert, no
 // formula or encrypted fields mapped, helper objects in their own schema keyed by sfid, a
@@ -90,6 +90,7 @@ export function healthyScenario(): ScenarioSpec {
     org: {
       dailyApiRequests: {max: 100_000, used: 8200},
       instanceName: 'NA224',
+      adminUserId: ADMIN_USER_ID,
       integrationUserId: INTEGRATION_USER_ID,
       logins: [
         {application: 'Heroku Connect', daysAgo: 0, loginType: 'Remote Access 2.0', userId: INTEGRATION_USER_ID},
@@ -98,8 +99,12 @@ export function healthyScenario(): ScenarioSpec {
       ],
       objects: ORG_OBJECTS,
       organizationId: '00DHs000000AcmeMAA',
+      // the sync permissions reach the integration user through a permission set group
+      permissionSetGroups: [
+        {assignees: [INTEGRATION_USER_ID], developerName: 'Heroku_Connect_Access', id: '0PGHs000000SyncAAA', members: ['0PSHs000000SyncAAA'], permissionSetId: '0PSHs00000SyncGAAA'},
+      ],
       permissionSets: [
-        {apiEnabled: true, assignees: [INTEGRATION_USER_ID], id: '0PSHs000000SyncAAA', name: 'Heroku_Connect_Sync', viewAllData: true},
+        {apiEnabled: true, assignees: [], id: '0PSHs000000SyncAAA', name: 'Heroku_Connect_Sync', passwordNeverExpires: true, viewAllData: true},
       ],
       profiles: [integrationProfile, adminProfile, standardProfile],
       users: users(integrationProfile.id),

@@ -2,7 +2,7 @@ import type {AppSpec, ScenarioSpec} from '../model.js'
 
 import {HEALTHY_FEATURES} from './healthy.js'
 import {ORG_OBJECTS} from './objects.js'
-import {ADMIN_USER_ID, adminProfile, INTEGRATION_USER_ID, SALES_USER_ID, standardProfile, users} from './people.js'
+import {ADMIN_USER_ID, adminProfile, INTEGRATION_USER_ID, SALES_USER_ID, standardProfile, syncProfile, users} from './people.js'
 
 // Every mistake the audit knows, planted once or more on app `acme-crm`; the Connect schema damage
 // of HC075 sits on a second app, `acme-crm-legacy`, whose connection is DB_UNAVAILABLE.
@@ -172,9 +172,11 @@ export function messyScenario(): ScenarioSpec {
       // HC074: other integrations already use most of the daily API budget
       dailyApiRequests: {max: 15_000, used: 13_400},
       instanceName: 'NA224',
+      adminUserId: ADMIN_USER_ID,
       integrationUserId: INTEGRATION_USER_ID,
       logins: [
-        {application: 'Heroku Connect', daysAgo: 0, loginType: 'Remote Access 2.0', userId: INTEGRATION_USER_ID},
+        // Connect's own OAuth logins: more than one 2,000-row page of LoginHistory
+        {application: 'Heroku Connect', count: 2400, daysAgo: 0, loginType: 'Remote Access 2.0', userId: INTEGRATION_USER_ID},
         // HC050: people log in to the UI as the integration user
         {application: 'Browser', daysAgo: 2, loginType: 'Application', userId: INTEGRATION_USER_ID},
         {application: 'Browser', daysAgo: 9, loginType: 'Application', userId: INTEGRATION_USER_ID},
@@ -184,9 +186,10 @@ export function messyScenario(): ScenarioSpec {
       objects: ORG_OBJECTS,
       organizationId: '00DHs000000AcmeMAA',
       permissionSets: [],
-      // HC050: the sync user is a System Administrator: not API-only, password expires
-      profiles: [adminProfile, standardProfile],
-      users: users(adminProfile.id),
+      // HC050: the sync user's profile is on a full licence, not API-only, its password expires, it
+      // lacks View All Data and Create on Lead, and it cannot read Contact.Loyalty_Tier__c
+      profiles: [adminProfile, standardProfile, syncProfile],
+      users: users(syncProfile.id),
     },
   }
 }

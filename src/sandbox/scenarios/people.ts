@@ -1,7 +1,9 @@
 import type {SfProfileSpec, SfUserSpec} from '../model.js'
 
 // Users and profiles of the sandbox org. The healthy org syncs through a dedicated API-only
-// integration user; the messy one through an administrator that people also log in as.
+// integration user; the messy one through a user on a full Salesforce licence that people also
+// log in as, whose profile lacks a permission Connect needs. In both, the sandbox's default token
+// is the administrator's, as when a real audit runs as an admin.
 
 export const INTEGRATION_USER_ID = '005Hs00000IntgSyAA'
 export const ADMIN_USER_ID = '005Hs00000AdminAAA'
@@ -40,6 +42,15 @@ export const standardProfile: SfProfileSpec = {
   name: 'Standard User',
   viewAllData: false,
   viewSetup: false,
+}
+
+/** The messy org's sync profile: a cloned Standard User, on a licence that is not API-only. */
+export const syncProfile: SfProfileSpec = {
+  ...standardProfile,
+  id: '00eHs000000SyncAAA',
+  name: 'Connect Sync',
+  // Connect cannot create Leads from Postgres
+  objectDenials: {Lead: ['create']},
 }
 
 export function users(integrationProfileId: string): SfUserSpec[] {

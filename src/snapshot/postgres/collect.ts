@@ -2,6 +2,7 @@ import type {ConnectionFacts, PostgresFacts, RelationFacts} from '../types.js'
 import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readRuntime, readSettings} from './catalog.js'
 import type {Queryable} from './queryable.js'
 import {truncateIdentifier} from '../../sql.js'
+import {DEFAULT_MAX_SCAN_SECONDS} from './budget.js'
 import {readLastopFailed, readUniqueIds} from './table-data.js'
 import {pendingFromRuns, readLogHealth, readRuns} from './trigger-log.js'
 
@@ -12,7 +13,13 @@ export const CONNECT_SYSTEM_TABLES = ['_trigger_log', '_trigger_log_archive', '_
 
 const LOG_COLUMNS_NEEDED = ['id', 'state', 'action', 'table_name', 'created_at']
 
-export async function collectPostgres(db: Queryable, schema: string, connection: ConnectionFacts | null): Promise<PostgresFacts> {
+export interface CollectPostgresOptions {
+  /** per-check budget of the table scans (HC002's counts, HC070's FAILED rows) */
+  maxScanSeconds?: number
+}
+
+export async function collectPostgres(db: Queryable, schema: string, connection: ConnectionFacts | null, options: CollectPostgresOptions = {}): Promise<PostgresFacts> {
+  const maxScanSeconds = options.maxScanSeconds ?? DEFAULT_MAX_SCAN_SECONDS
   // JIT never pays for these queries: each is cheap per row, and past jit_optimize_above_cost
   // (the pass over a log of some 2 million rows gets there) compiling alone takes seconds. The
   // setting is local: it lasts until the caller's transaction ends, and outside one does nothing.
@@ -41,8 +48,8 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     .filter(m => m.access === 'read_write' && m.upsertField)
     .map(m => ({column: m.upsertField!.toLowerCase(), table: m.table}))
 
-  const uniqueIds = await readUniqueIds(db, schema, uniqueTargets, relations)
-  const lastopFailed = await readLastopFailed(db, schema, mappedTables, relations)
+  const uniqueIds = await readUniqueIds(db, schema, uniqueTargets, relations, maxScanSeconds)
+  const lastop = await readLastopFailed(db, schema, mappedTables, relations, maxScanSeconds)
   let triggerLog: PostgresFacts['triggerLog'] = null
   if (logReadable) {
     const runs = await readRuns(db, schema)
@@ -55,7 +62,8 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     functions,
     idDependents,
     idLikeColumns,
-    lastopFailed,
+    lastopFailed: lastop.failed,
+    ...(lastop.unfinished.length > 0 ? {lastopUnfinished: {seconds: maxScanSeconds, tables: lastop.unfinished}} : {}),
     relations,
     runtime,
     schema,

@@ -59,6 +59,22 @@ describe('fake Heroku Platform API', () => {
     expect((await get('/addons/nope')).status).to.equal(404)
   })
 
+  it('lists apps (all, and the user\'s own) and add-on attachments, attached under their config var', async () => {
+    for (const listing of ['/apps', '/users/~/apps']) {
+      expect((await (await get(listing)).json()).map((a: {name: string}) => a.name)).to.deep.equal(['acme-prod'])
+    }
+
+    const attachments = await (await get('/apps/acme-prod/addon-attachments')).json()
+    expect(attachments.map((a: {addon: {name: string}; name: string}) => [a.addon.name, a.name])).to.deep.equal([
+      ['herokuconnect-cubed-12345', 'HEROKUCONNECT'],
+      ['postgresql-round-67890', 'DATABASE'],
+    ])
+    expect(attachments[1].app).to.deep.equal({id: '11111111-2222-4333-8444-555555555555', name: 'acme-prod'})
+    const addons = await (await get('/apps/acme-prod/addons')).json()
+    expect(attachments[1].addon.id).to.equal(addons[1].id)
+    expect(await (await get('/addon-attachments')).json()).to.deep.equal(attachments)
+  })
+
   it('serves the account', async () => {
     const account = await (await get('/account')).json()
     expect(account.email).to.equal('sandbox-user@example.com')

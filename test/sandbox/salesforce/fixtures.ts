@@ -10,6 +10,8 @@ import {MemoryRecordStore} from './memory-store.js'
 
 // deliberately unlike any built-in redaction pattern, so tests prove the token is redacted as a secret
 export const TOKEN = 'plain-secret-token-7Hq2ZkW9'
+/** the administrator's (HUMAN_USER's) token */
+export const ADMIN_TOKEN = 'plain-admin-token-4Rt8XcV1'
 export const INTEGRATION_USER = '005Hs00000IntegAAA'
 export const HUMAN_USER = '005Hs00000HumanAAA'
 export const INTEGRATION_PROFILE = '00eHs00000IntegAAA'
@@ -85,7 +87,7 @@ export function testOrgSpec(objects: SfObjectSpec[] = []): OrgSpec {
     ],
     objects: [account, contact, widget, ...objects],
     organizationId: '00DHs00000TestOAAA',
-    permissionSets: [{apiEnabled: true, assignees: [INTEGRATION_USER], id: SYNC_PERMSET, name: 'Heroku_Connect_Sync', viewAllData: true}],
+    permissionSets: [{apiEnabled: true, assignees: [INTEGRATION_USER], id: SYNC_PERMSET, name: 'Heroku_Connect_Sync', viewAllData: true, viewAllRecords: ['Contact']}],
     profiles: [
       {
         apiEnabled: true, apiUserOnly: true, id: INTEGRATION_PROFILE, modifyAllData: false, name: 'Minimum Access - API Only Integrations',
@@ -112,7 +114,7 @@ export interface TestOrg {
 export async function startTestOrg(objects: SfObjectSpec[] = []): Promise<TestOrg> {
   const store = new MemoryRecordStore()
   const org = new SandboxOrg(testOrgSpec(objects), store)
-  const sf = await startFakeSalesforce(org, {accessToken: TOKEN})
+  const sf = await startFakeSalesforce(org, {accessToken: TOKEN, tokens: {[ADMIN_TOKEN]: HUMAN_USER}})
   return {org, sf, store}
 }
 

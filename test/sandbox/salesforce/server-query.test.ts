@@ -2,10 +2,10 @@ import type {Connection} from '@jsforce/jsforce-node'
 
 import {expect} from 'chai'
 
-import {profilePermissionSetId} from '../../../src/sandbox/salesforce/setup-tables.js'
+import {profilePermissionSetId} from '../../../src/sandbox/salesforce/access.js'
 
 import {
-  ADMIN_PROFILE, HUMAN_USER, INTEGRATION_PROFILE, INTEGRATION_USER, jsforceConnection, rejection, startTestOrg, SYNC_PERMSET, type TestOrg, TOKEN,
+  ADMIN_PROFILE, ADMIN_TOKEN, HUMAN_USER, INTEGRATION_PROFILE, INTEGRATION_USER, jsforceConnection, rejection, startTestOrg, SYNC_PERMSET, type TestOrg, TOKEN,
 } from './fixtures.js'
 
 type Row = Record<string, unknown>
@@ -110,8 +110,11 @@ describe('fake Salesforce: SOQL queries', () => {
     const {records} = await conn.query<Row>(`SELECT LoginTime, LoginType, Application, Status FROM LoginHistory WHERE UserId = '${INTEGRATION_USER}' AND LoginTime = LAST_N_DAYS:30 ORDER BY LoginTime DESC LIMIT 200`)
     expect(records.map(r => r.LoginType)).to.deep.equal(['Remote Access 2.0', 'Application'])
     expect(records[0].LoginTime).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/)
-    const ui = await conn.query<Row>("SELECT UserId FROM LoginHistory WHERE LoginType = 'Application'")
-    expect(ui.totalSize).to.equal(3)
+    // an administrator (Manage Users) reads everyone's logins; anyone else only their own
+    const admin = await jsforceConnection(t.sf.url, ADMIN_TOKEN)
+    expect((await admin.query<Row>("SELECT UserId FROM LoginHistory WHERE LoginType = 'Application'")).totalSize).to.equal(3)
+    const own = await conn.query<Row>("SELECT UserId FROM LoginHistory WHERE LoginType = 'Application'")
+    expect(own.records.map(r => r.UserId)).to.deep.equal([INTEGRATION_USER, INTEGRATION_USER])
     for (const field of ['Application', 'Status']) {
       const error = await fail(`SELECT Id FROM LoginHistory WHERE ${field} = 'x'`)
       expect(error.errorCode).to.equal('INVALID_FIELD')

@@ -44,7 +44,6 @@ describe('sandbox Salesforce SOQL parser', () => {
     ['SELECT Id FROM Account GROUP BY Id', 'GROUP BY'],
     ['SELECT SUM(Amount) FROM Opportunity', 'SUM()'],
     ['SELECT Id FROM Account WHERE NOT Name = \'a\'', 'NOT'],
-    ['SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)', 'semi-join'],
     ['SELECT Id FROM Account a', 'alias'],
   ]) {
     it(`refuses ${construct} with MALFORMED_QUERY naming it`, () => {
@@ -57,6 +56,16 @@ describe('sandbox Salesforce SOQL parser', () => {
       }
     })
   }
+
+  it('parses a semi-join one level deep, and refuses a nested one or one selecting several fields', () => {
+    const query = parseSoql("SELECT Field FROM FieldPermissions WHERE ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '005') AND SobjectType IN ('Contact')")
+    expect(query.where[0]).to.deep.include({op: 'IN', path: ['ParentId'], values: []})
+    expect(query.where[0].subquery).to.deep.include({fields: [['PermissionSetId']], from: 'PermissionSetAssignment', text: "SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '005'"})
+    expect(query.where[1].values).to.deep.equal([{kind: 'string', value: 'Contact'}])
+    expect(parseSoql('SELECT Id FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact)').where[0].op).to.equal('NOT IN')
+    expect(() => parseSoql('SELECT Id FROM A WHERE Id IN (SELECT B FROM C WHERE D IN (SELECT E FROM F))')).to.throw(SoqlError, 'Nesting of semi join sub-selects is not supported')
+    expect(() => parseSoql('SELECT Id FROM A WHERE Id IN (SELECT B, C FROM D)')).to.throw(SoqlError, 'single field')
+  })
 
   it('reports syntax errors with row and column like Salesforce', () => {
     expect(() => parseSoql('SELECT Id FROM')).to.throw(/ERROR at Row:1:Column:15\nunexpected token: <EOF>/)
