@@ -11,7 +11,7 @@ import {collectPostgres} from '../../src/snapshot/postgres/collect.js'
 import type {Finding} from '../../src/rules/types.js'
 import type {ConnectionFacts, PostgresFacts, Snapshot} from '../../src/snapshot/types.js'
 import {sqlStatements} from '../helpers/fix-sql.js'
-import {createTestDatabase, testServerUrl} from '../helpers/postgres.js'
+import {createTestDatabase, testServerUrl, withClient} from '../helpers/postgres.js'
 
 // A Connect database whose schema is not `salesforce` and whose every name is hostile: quotes,
 // semicolons, comment markers, unicode, names at and past Postgres's 63-byte limit. The collector
@@ -110,16 +110,6 @@ function connectionFactsOf(app: AppSpec): ConnectionFacts {
       pollingSeconds: null, state: 'DATA_SYNCED', stateDescription: null, table: m.object.toLowerCase(), upsertField: m.upsertField ?? null,
     })),
     name: app.connection.name, origin: 'api', schema: app.connection.schema, state: app.connection.state, validations: null,
-  }
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
   }
 }
 

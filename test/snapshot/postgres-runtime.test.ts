@@ -1,5 +1,4 @@
 import {expect} from 'chai'
-import pg from 'pg'
 
 import {RULES} from '../../src/rules/index.js'
 import {runRules} from '../../src/rules/runner.js'
@@ -9,22 +8,12 @@ import {loadScenario} from '../../src/sandbox/scenarios/index.js'
 import {quoteIdent} from '../../src/sql.js'
 import {collectPostgres} from '../../src/snapshot/postgres/collect.js'
 import type {ConnectionFacts, Snapshot} from '../../src/snapshot/types.js'
-import {createTestDatabase, type TestDatabase, testServerUrl} from '../helpers/postgres.js'
+import {createTestDatabase, type TestDatabase, testServerUrl, withClient} from '../helpers/postgres.js'
 
 // A Connect schema named `public`, as on many Heroku apps, where the extensions live too: hstore,
 // uuid-ossp and pg_stat_statements put dozens of functions and a view there that belong to the
 // extensions, not to the user (HC020 must not report them). The same database then loses what
 // Connect's triggers need at run time, one piece at a time (HC077).
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
 
 function connectionOf(app: AppSpec): ConnectionFacts {
   return {
