@@ -21,7 +21,7 @@ import {benchServer, median, verdict} from './lib.js'
 const AUDIT_TARGET = 6
 const RUNS_TARGET = 4
 /** bump when the scenario or the builder changes what the database holds */
-const LAYOUT_VERSION = 1
+export const LAYOUT_VERSION = 1
 const READY = (key: string) => `hcg-bench ready ${key}`
 
 export interface AuditPostgresBenchOptions {
@@ -120,7 +120,7 @@ function planShape(lines: string[]): string {
 }
 
 /** The database named `name`, reused when a previous run finished building it, else (re)built now. */
-async function provideDatabase(
+export async function provideDatabase(
   adminUrl: string, name: string, key: string, build: (url: string) => Promise<void>, log: (line: string) => void,
 ): Promise<{built: boolean; buildMs: number; url: string}> {
   const {default: pg} = await import('pg')
@@ -161,7 +161,7 @@ async function provideDatabase(
 }
 
 /** What the Connect API would report for the app's connection: the mappings the collector reads. */
-function connectionFactsOf(app: AppSpec): ConnectionFacts {
+export function connectionFactsOf(app: AppSpec): ConnectionFacts {
   const {connection} = app
   return {
     apiVersion: connection.apiVersion,

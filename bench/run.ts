@@ -1,5 +1,7 @@
 import {benchAuditPostgres} from './audit-postgres.js'
+import {benchReloadRemap} from './reload-remap.js'
 import {benchStartup} from './startup.js'
+import {benchWriteMode} from './write-mode.js'
 import {benchTableChecks} from './table-checks.js'
 
 // `npm run bench`: runs every benchmark and prints ratios against same-run baselines;
@@ -9,6 +11,8 @@ const only = process.argv[2]
 const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[]}> = {
   startup: () => benchStartup(),
   'audit-postgres': () => benchAuditPostgres(),
+  'write-mode': () => benchWriteMode(),
+  'reload-remap': () => benchReloadRemap(),
   'table-checks': () => benchTableChecks(),
 }
 if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)

@@ -23,7 +23,8 @@ describe('oclif manifest', () => {
       expect(manifest.commands, `manifest lacks ${id}; run npm run build`).to.have.property(id)
       expect(manifest.commands[id].description, `${id} has no description`).to.be.a('string').with.length.greaterThan(0)
       expect(manifest.commands[id].examples, `${id} has no examples`).to.be.an('array').with.length.greaterThan(0)
-      expect(readme, `README command reference lacks ${id}; run npm run readme`).to.include(`## \`heroku ${id}\``)
+      // oclif readme writes optional arguments into the heading: ## `heroku connect:reload [MAPPING]`
+      expect(readme.split('\n').some(line => line === `## \`heroku ${id}\`` || line.startsWith(`## \`heroku ${id} `)), `README command reference lacks ${id}; run npm run readme`).to.equal(true)
     }
   })
 })

@@ -16,7 +16,13 @@ export interface PgSession extends PgQueryable {
   /** runs fn inside BEGIN TRANSACTION READ ONLY … COMMIT on one connection; ROLLBACK on error */
   readOnly<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T>
   transaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T>
+  /** one connection kept out of the pool until released: session state (advisory locks) lives on it */
+  reserve(): Promise<ReservedConnection>
   close(): Promise<void>
+}
+
+export interface ReservedConnection extends PgQueryable {
+  release(): void
 }
 
 export interface ConnectOptions {
@@ -163,6 +169,28 @@ class Session implements PgSession {
 
   transaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T> {
     return this.inTransaction('BEGIN', fn)
+  }
+
+  async reserve(): Promise<ReservedConnection> {
+    let client: PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (error) {
+      throw mapPostgresError(error, this.info, 'connect')
+    }
+
+    client.on('error', () => {})
+    return {
+      query: async <R extends QueryResultRow>(sql: string, params?: unknown[]) => {
+        try {
+          return await client.query<R>(sql, params)
+        } catch (error) {
+          throw mapPostgresError(error, this.info, 'query')
+        }
+      },
+      // destroyed, not returned: a reused connection would keep the caller's session locks
+      release: () => client.release(true),
+    }
   }
 
   async close(): Promise<void> {

@@ -455,6 +455,14 @@ export class SalesforceClient {
     return this.send<SalesforceLimits>({method: 'GET', url: '/limits'}, 'reading org limits')
   }
 
+  /** The newest REST API version the org offers (GET /services/data, which needs no session), e.g. "62.0". */
+  async newestApiVersion(): Promise<null | string> {
+    const list = await this.send<Array<{version?: unknown}>>({method: 'GET', url: '/services/data'}, 'listing API versions')
+    const versions = (Array.isArray(list) ? list : []).map(v => String(v.version ?? '')).filter(v => /^\d+\.\d+$/.test(v))
+    versions.sort((a, b) => Number.parseFloat(a) - Number.parseFloat(b))
+    return versions.at(-1) ?? null
+  }
+
   async userInfo(): Promise<SalesforceUserInfo> {
     return this.send<SalesforceUserInfo>({method: 'GET', url: '/services/oauth2/userinfo'}, 'reading the connected user')
   }

@@ -5,17 +5,11 @@ import {sqlName} from '../analysis/connect-objects.js'
 // equal to the plugin's manifest). For a command still being built, the fix gives the manual steps.
 
 /** This plugin's commands, as in oclif.manifest.json. */
-export const PLUGIN_COMMANDS: readonly string[] = ['connect:audit', 'connect:sandbox', 'connect:user:check']
+export const PLUGIN_COMMANDS: readonly string[] = ['connect:audit', 'connect:reload', 'connect:sandbox', 'connect:user:check', 'connect:write-mode']
 
 /** `heroku <id> <args>` when the plugin has the command, else the manual steps. */
 export function pluginCommand(id: string, args: string, manual: string): string {
   return PLUGIN_COMMANDS.includes(id) ? `heroku ${id} ${args}` : manual
-}
-
-/** Plan and apply a unique identifier for a read-write mapping. */
-export function externalIdsFix(object: string, app: string): string {
-  return pluginCommand('connect:external-ids', `--mapping ${object} ${app}`,
-    `create a text External ID field marked Unique on ${object} in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as ${object}'s Unique Identifier: heroku addons:open herokuconnect ${app}`)
 }
 
 /** See how the pending backlog will be written. */

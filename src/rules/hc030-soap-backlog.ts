@@ -1,12 +1,13 @@
 import type {BulkBlocker} from '../analysis/write-prediction.js'
 import type {Rule} from './types.js'
 
+import {percent as pct} from '../analysis/api-allowance.js'
+import {apiVersionFix, BULK_DISABLED_FIX, ORDERED_WRITES_FIX} from '../analysis/write-fixes.js'
 import {fmt, predictWrites} from '../analysis/write-prediction.js'
-import {externalIdsFix, writeModeFix} from './commands.js'
+import {writeModeFix} from './commands.js'
 
 const MIN_RECORDS = 10_000
 const MIN_SHARE = 0.05
-const pct = (share: number) => (share > 0 && share < 0.001 ? '<0.1%' : `${(share * 100).toLocaleString('en-US', {maximumFractionDigits: 1})}%`)
 
 export const hc030: Rule = {
   check(snapshot) {
@@ -34,10 +35,10 @@ export const hc030: Rule = {
     const anyLarge = [...tables.values()].some(t => large(t))
     return [...tables].filter(([, t]) => large(t) || (over && !anyLarge && t.calls === biggest)).map(([table, t]) => {
       const remedies: Partial<Record<BulkBlocker, string>> = {
-        'api-version': `raise the API version (heroku connect:manage-sf-api-version --target-version ${snapshot.salesforce?.apiVersion ?? '39.0'} -a ${app})`,
-        'bulk-disabled': 'have the connection\'s disable_bulk_writes feature turned off',
-        'merged-writes': 'switch the connection to Ordered Writes (dashboard: Settings, Write Algorithm)',
-        'no-unique-id': `add a unique identifier (${externalIdsFix(t.object ?? table, `-a ${app}`)})`,
+        'api-version': `raise the API version (${apiVersionFix(app, snapshot.salesforce?.newestApiVersion)})`,
+        'bulk-disabled': BULK_DISABLED_FIX,
+        'merged-writes': `switch to Ordered Writes (${ORDERED_WRITES_FIX})`,
+        'no-unique-id': `add a unique identifier to ${t.object} (the steps are in HC001's finding)`,
         'short-run': `write ${t.object} changes in contiguous batches of 2,000+ of one type`,
       }
       const structural = [...t.blockers].filter(b => b !== 'short-run')

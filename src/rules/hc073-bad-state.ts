@@ -1,19 +1,9 @@
 import {appFlag} from '../analysis/connect-objects.js'
+import {CONNECTION_FIX, HEALTHY_CONNECTION} from '../analysis/connect-states.js'
 import type {Rule, RuleHit} from './types.js'
 
 // Connection and mapping states: Dev Center "Connection States Reference" and "Mapping States
 // Reference" (reference/heroku-connect-api.md §2.3, §2.4).
-const HEALTHY_CONNECTION = new Set(['BUSY', 'IDLE', 'IMPORT_CONFIGURATION', 'POLLING_DB_CHANGES'])
-const CONNECTION_FIX: Record<string, string> = {
-  DB_UNAVAILABLE: 'heroku pg:info {app}, then heroku connect:recover {app}',
-  HEROKU_UNAUTH: 'heroku addons:open herokuconnect {app} (re-authorize Heroku)',
-  INACTIVE_ORG: 'heroku connect:sf:auth {app}',
-  NEED_AUTHENTICATION: 'heroku connect:sf:auth {app}',
-  NEW: 'heroku connect:db:set {app}, then heroku connect:sf:auth {app}',
-  PAUSED: 'heroku connect:resume {app}',
-  TOO_MANY_ROWS: 'heroku addons:open herokuconnect {app} (upgrade the plan or map fewer rows)',
-  UNAUTHORIZED: 'heroku connect:sf:auth {app}',
-}
 const BAD_MAPPING = new Set(['ABORTED', 'DB_UNAVAILABLE', 'ERROR', 'FAILED', 'NEED_AUTHENTICATION', 'SYSTEM_ERROR', 'UNAUTHORIZED'])
 const badMapping = (state: string) => BAD_MAPPING.has(state) || /ERROR|FAIL|UNAUTH|INVALID/.test(state)
 

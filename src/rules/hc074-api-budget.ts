@@ -1,13 +1,9 @@
 import type {MappingFacts} from '../snapshot/types.js'
 import type {Rule, RuleHit} from './types.js'
 
+import {allowanceUse, pollingSeconds as seconds, pollsPerDay} from '../analysis/api-allowance.js'
 import {fmt, predictWrites} from '../analysis/write-prediction.js'
 
-const DAY = 86_400
-const DEFAULT_POLLING = 600
-const seconds = (m: MappingFacts) => m.pollingSeconds ?? DEFAULT_POLLING
-/** each poll costs at least one call */
-const pollsPerDay = (m: MappingFacts) => Math.ceil(DAY / seconds(m))
 const unit = (s: number) => (s % 60 === 0 ? `${fmt(s / 60)} ${s === 60 ? 'minute' : 'minutes'}` : `${fmt(s)} ${s === 1 ? 'second' : 'seconds'}`)
 
 /** "every minute", "every 2 minutes", "every 2 to 10 minutes", "every 90 seconds to 10 minutes" */
@@ -42,17 +38,20 @@ export const hc074: Rule = {
     }
 
     const budget = snapshot.sources.salesforce.ok ? snapshot.salesforce?.dailyApiRequests ?? null : null
-    const polling = connection.mappings.reduce((n, m) => n + pollsPerDay(m), 0)
-    const backlog = prediction?.totals.apiCalls ?? 0
-    const estimate = polling + backlog
-    if (budget && estimate > 0 && estimate > budget.remaining / 2) {
-      const n = connection.mappings.length
-      const polls = n > 0 ? `polling ${fmt(n)} ${n === 1 ? 'mapping' : 'mappings'} ${every(connection.mappings.map(m => seconds(m)))}` : 'with no mappings to poll'
-      hits.push({
-        fix,
-        message: `Connect will spend about ${fmt(polling)} API calls a day ${polls}${plus(backlog)}; the org has ${fmt(budget.remaining)} of ${fmt(budget.max)} left today`,
-        severity: estimate > budget.remaining ? 'error' : 'warning',
-      })
+    if (budget) {
+      // Remaining already has Connect's polling of the last 24 h taken out (api-allowance.ts):
+      // only the backlog is weighed against it; polling is weighed against the whole allowance
+      const use = allowanceUse(prediction?.totals.apiCalls ?? 0, budget, connection.mappings)
+      if (use.connectPolling > budget.max / 2 || (use.calls > 0 && use.calls > budget.remaining / 2)) {
+        const n = connection.mappings.length
+        const polls = n > 0 ? `polling ${fmt(n)} ${n === 1 ? 'mapping' : 'mappings'} ${every(connection.mappings.map(m => seconds(m)))}` : 'with no mappings to poll'
+        const backlog = use.calls > 0 ? `, and needs ${fmt(use.calls)} more for the backlog` : ''
+        hits.push({
+          fix: use.calls > 0 ? `heroku connect:write-mode -a ${app} shows what the backlog costs and how to make it cheaper; ${fix}` : fix,
+          message: `Connect spends about ${fmt(use.connectPolling)} API calls a day ${polls} (already part of today's usage)${backlog}; the org has ${fmt(budget.remaining)} of ${fmt(budget.max)} left today`,
+          severity: use.exceeds ? 'error' : 'warning',
+        })
+      }
     }
 
     return hits

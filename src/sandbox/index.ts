@@ -19,6 +19,8 @@ export interface SandboxOptions {
   logRows?: number
   /** interval of the fake Connect sync loop; 0 disables it (tests drain explicitly) */
   syncIntervalMs?: number
+  /** how the fake Connect paces a reload (default 5 steps, 1 s apart; tests go faster) */
+  reloadPacing?: {steps: number; stepMs: number}
   log?: (line: string) => void
 }
 
@@ -82,6 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       apiKey,
       apps: apps.map(app => ({databasePlan, databaseUrl: app.databaseUrl, spec: app.spec})),
       org,
+      reloadPacing: options.reloadPacing,
       syncIntervalMs: options.syncIntervalMs ?? 10_000,
     })
     cleanups.push(() => connect.close())

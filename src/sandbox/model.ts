@@ -156,6 +156,8 @@ export interface ConnectionSpec {
   plan: string
   logDrain: boolean
   features: ConnectionFeatures
+  /** records per SOAP write call (Connect's soap_batch_size); 200 when absent */
+  soapBatchSize?: number
   mappings: MappingSpec[]
 }
 

@@ -43,5 +43,6 @@ export interface FakeOrg {
   /** SOAP create/update/upsert/delete of at most 200 records: counts one `soap` call */
   soapWrite(object: string, operation: 'delete' | 'insert' | 'update' | 'upsert', records: SfRecord[], externalIdField?: string): Promise<SaveResult[]>
   /** one Bulk API job over any number of records: counts the job's calls as `bulk` */
-  bulkWrite(object: string, operation: 'delete' | 'insert' | 'update' | 'upsert', records: SfRecord[], externalIdField?: string): Promise<SaveResult[]>
+  /** one Bulk job, cut into batches of at most `batchSize` records (the Bulk API's limit is 10,000) */
+  bulkWrite(object: string, operation: 'delete' | 'insert' | 'update' | 'upsert', records: SfRecord[], externalIdField?: string, batchSize?: number): Promise<SaveResult[]>
 }

@@ -91,7 +91,10 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
   return snapshot
 }
 
-async function readLiveConnection(request: CollectRequest, heroku: APIClient, app: string, report: (detail: string) => void): Promise<{connection: ConnectionFacts; databaseUrl?: string}> {
+/** The app's connection through the Connect API, and the database URL its db_key names; Connect's validations unless told not to. */
+export async function readLiveConnection(
+  request: Pick<CollectRequest, 'databaseUrl' | 'maxValidationSeconds' | 'resource'>, heroku: APIClient, app: string, report: (detail: string) => void, options: {validations?: boolean} = {},
+): Promise<{connection: ConnectionFacts; databaseUrl?: string}> {
   const [{ConnectApi}, {getApp}, {connectionFacts}] = await Promise.all([
     import('../clients/connect-api.js'),
     import('../clients/heroku-platform.js'),
@@ -101,13 +104,16 @@ async function readLiveConnection(request: CollectRequest, heroku: APIClient, ap
   const seconds = request.maxValidationSeconds ?? DEFAULT_VALIDATION_SECONDS
   const api = await ConnectApi.fromHeroku(heroku, {validationTimeoutMs: seconds * 1000})
   const details = await api.findConnection(app, {resource: request.resource})
-  report(`connection ${details.name ?? details.id}: ${details.state}, ${details.mappings?.length ?? 0} mappings; running Connect's validations`)
+  const validate = options.validations !== false
+  report(`connection ${details.name ?? details.id}: ${details.state}, ${details.mappings?.length ?? 0} mappings${validate ? '; running Connect\'s validations' : ''}`)
   const [validations, databaseUrl] = await Promise.all([
     // Connect's own diagnose is one input among many: a failure skips HC080, not the audit
-    api.runValidations(details, {onPending: polls => report(`waiting for Connect's validations (${polls})`)}).then(
-      report => ({report}),
-      (error: Error) => ({skipped: validationSkip(error, seconds, app)}),
-    ),
+    validate
+      ? api.runValidations(details, {onPending: polls => report(`waiting for Connect's validations (${polls})`)}).then(
+        report => ({report}),
+        (error: Error) => ({skipped: validationSkip(error, seconds, app)}),
+      )
+      : {report: null},
     request.databaseUrl ? undefined : appDatabaseUrl(heroku, app, details.db_key),
   ])
   const connection = connectionFacts(details, 'report' in validations ? validations.report : null)

@@ -14,6 +14,7 @@ export function connectionFacts(details: ConnectionDetails, validations: null | 
     origin: 'api',
     salesforceUser: {organizationId: details.sf_info?.organization_id ?? details.organization_id ?? null, username: details.sf_info?.username ?? null},
     schema: details.schema_name,
+    soapBatchSize: typeof details.soap_batch_size === 'number' ? details.soap_batch_size : null,
     state: details.state,
     stateSince: stringOr(details.updated_at) ?? (details.state === 'NEW' ? stringOr(details.created_at) : null),
     validations: validations ? validationChecks(validations) : null,

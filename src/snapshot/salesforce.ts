@@ -9,6 +9,8 @@ import {checkSameOrg, integrationUserFacts, integrationUserQueries, type Integra
 // integration-user queries (1), and one carrying the roll-up query with the next page of any
 // query longer than 2,000 rows (1; a further call only per further page). The daily API budget
 // comes from the Sforce-Limit-Info header of those same responses, so it costs nothing extra.
+// The API version list (GET /services/data, for the newest version a fix should target) needs no
+// session, so it is not charged to the org's allowance and sits outside that count.
 
 const NO_CREDENTIALS: SourceStatus = {ok: false, provide: 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN', reason: 'no Salesforce credentials'}
 const OBJECT_NAME = /^[A-Za-z]\w*$/
@@ -35,8 +37,10 @@ export function integrationUserTarget(connection: ConnectionFacts | null, userna
 export async function collectSalesforce(client: SalesforceClient, connection: ConnectionFacts | null, options: {username?: string} = {}): Promise<SalesforceFacts> {
   const objects = [...new Set((connection?.mappings ?? []).map(m => m.object))]
   const target = integrationUserTarget(connection, options.username)
+  const newest = client.newestApiVersion().catch(() => null)
   const facts: SalesforceFacts = {
     apiVersion: client.apiVersion,
+    newestApiVersion: null,
     dailyApiRequests: null,
     fieldDataTypes: {},
     gaps: [],
@@ -83,6 +87,7 @@ export async function collectSalesforce(client: SalesforceClient, connection: Co
 
   const usage = client.apiUsage
   if (usage) facts.dailyApiRequests = {max: usage.limit, remaining: Math.max(0, usage.limit - usage.used)}
+  facts.newestApiVersion = await newest
   return facts
 }
 

@@ -37,6 +37,8 @@ export interface ConnectionFacts {
   features: Record<string, boolean>
   logDrain: boolean | null
   mappings: MappingFacts[]
+  /** records per SOAP write call (the connection's soap_batch_size); null when the configuration does not say */
+  soapBatchSize?: null | number
   /** the Salesforce user Connect syncs as (sf_info), or from --username; the org it belongs to */
   salesforceUser?: {organizationId: null | string; username: null | string}
   /** Connect's own diagnose result (HC080); null when it could not be run */
@@ -243,6 +245,8 @@ export interface SfObjectFacts {
 
 export interface SalesforceFacts {
   apiVersion: string
+  /** the newest API version the org offers (GET /services/data): the target when raising the connection's */
+  newestApiVersion?: null | string
   /** by object API name; an object the integration user cannot describe has an error instead */
   objects: Record<string, {error: string} | SfObjectFacts>
   /** FieldDefinition.DataType by object and field, to confirm roll-up summaries */

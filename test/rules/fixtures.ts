@@ -171,6 +171,7 @@ function salesforce(): SalesforceFacts {
   const externalId = {externalId: true, unique: true}
   return {
     apiVersion: '62.0',
+    newestApiVersion: '64.0',
     dailyApiRequests: {max: 100_000, remaining: 91_800},
     fieldDataTypes: {},
     gaps: [],

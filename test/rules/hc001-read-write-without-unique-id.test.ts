@@ -11,10 +11,11 @@ describe('HC001 read-write-without-unique-id', () => {
     const {findings} = runRules([hc001], snapshot)
     expect(findings).to.deep.equal([{
       field: null,
-      fix: 'create a text External ID field marked Unique on Contact in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Contact\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm',
-      message: 'read-write mapping Contact has no unique identifier: rows written from Postgres can be duplicated in Salesforce',
+      fix: 'no command does this yet: (1) in Salesforce, add a Text(36) field Contact.External_Id__c marked External ID and Unique; (2) heroku connect:export -a acme-crm, add External_Id__c to the Contact mapping\'s fields and set its "upsert_field" to "External_Id__c", then heroku connect:import FILE -a acme-crm; (3) ALTER TABLE "salesforce"."contact" ALTER COLUMN "external_id__c" SET DEFAULT gen_random_uuid()::text, so every row the app inserts has one',
+      message: 'read-write mapping Contact has no unique identifier: rows written from Postgres can be duplicated in Salesforce, and its writes can never go through Bulk (SOAP, 200 records a call)',
       object: 'Contact',
       practice: 1,
+      related: ['HC031'],
       rule: 'HC001',
       severity: 'error',
       table: 'salesforce.contact',

@@ -14,7 +14,7 @@ describe('HC030 soap-backlog', () => {
     snapshot.postgres!.triggerLog!.runs = [run('contact', 'INSERT', 12_000), run('account', 'UPDATE', 100), run('contact', 'UPDATE', 12_000)]
     expect(runRules([hc030], snapshot).findings).to.deep.equal([{
       field: null,
-      fix: 'see what is waiting: SELECT table_name, action, count(*) FROM salesforce._trigger_log WHERE state IN (\'NEW\', \'PENDING\') GROUP BY 1, 2 ORDER BY 3 DESC, then switch the connection to Ordered Writes (dashboard: Settings, Write Algorithm) so it goes Bulk',
+      fix: 'heroku connect:write-mode -a acme-crm, then switch to Ordered Writes (in the Connect dashboard, Settings, set the Write Algorithm to Ordered Writes) so it goes Bulk',
       message: '24,000 pending changes to Contact will be written through SOAP: 120 API calls (0.8% of the daily limit)',
       object: 'Contact',
       practice: 4,
@@ -32,7 +32,7 @@ describe('HC030 soap-backlog', () => {
     // neither table is large on its own: the biggest SOAP consumer is reported
     expect(runRules([hc030], snapshot).findings).to.deep.equal([{
       field: null,
-      fix: 'see what is waiting: SELECT table_name, action, count(*) FROM salesforce._trigger_log WHERE state IN (\'NEW\', \'PENDING\') GROUP BY 1, 2 ORDER BY 3 DESC, then raise the API version (heroku connect:manage-sf-api-version --target-version 62.0 -a acme-crm) so it goes Bulk',
+      fix: 'heroku connect:write-mode -a acme-crm, then raise the API version (heroku connect:pause -a acme-crm, then heroku connect:manage-sf-api-version --target-version 64.0 -a acme-crm --confirm acme-crm (it needs the connection paused), then heroku connect:resume -a acme-crm) so it goes Bulk',
       message: '5,000 pending changes to Account will be written through SOAP: 25 API calls (0.2% of the daily limit); the whole backlog needs 30 and the org has 20 left today',
       object: 'Account',
       practice: 4,
@@ -50,7 +50,7 @@ describe('HC030 soap-backlog', () => {
     snapshot.postgres!.triggerLog!.runs = [run('contact', 'INSERT', 5000)]
     const [finding] = runRules([hc030], snapshot).findings
     expect(finding.message).to.equal('5,000 pending changes to Contact will be written through SOAP: 25 API calls (5% of the daily limit)')
-    expect(finding.fix).to.equal('see what is waiting: SELECT table_name, action, count(*) FROM salesforce._trigger_log WHERE state IN (\'NEW\', \'PENDING\') GROUP BY 1, 2 ORDER BY 3 DESC, then add a unique identifier (create a text External ID field marked Unique on Contact in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Contact\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm) and have the connection\'s disable_bulk_writes feature turned off so it goes Bulk')
+    expect(finding.fix).to.equal('heroku connect:write-mode -a acme-crm, then add a unique identifier to Contact (the steps are in HC001\'s finding) and ask Heroku support to turn off the connection\'s disable_bulk_writes feature so it goes Bulk')
     expect(finding.severity).to.equal('warning')
   })
 
@@ -59,7 +59,7 @@ describe('HC030 soap-backlog', () => {
     snapshot.postgres!.triggerLog!.runs = Array.from({length: 100}, (_, i) => run('contact', i % 2 ? 'UPDATE' : 'INSERT', 150))
     expect(runRules([hc030], snapshot).findings).to.deep.equal([{
       field: null,
-      fix: 'see what is waiting: SELECT table_name, action, count(*) FROM salesforce._trigger_log WHERE state IN (\'NEW\', \'PENDING\') GROUP BY 1, 2 ORDER BY 3 DESC, then write Contact changes in contiguous batches of 2,000+ of one type so it goes Bulk',
+      fix: 'heroku connect:write-mode -a acme-crm, then write Contact changes in contiguous batches of 2,000+ of one type so it goes Bulk',
       message: '15,000 pending changes to Contact will be written through SOAP: 100 API calls',
       object: 'Contact',
       practice: 4,

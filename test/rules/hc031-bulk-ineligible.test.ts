@@ -20,7 +20,7 @@ describe('HC031 bulk-ineligible', () => {
     expect(runRules([hc031], snapshot).findings).to.deep.equal([
       finding(
         'the connection uses Salesforce API version 38.0: Connect writes through Bulk only from version 39, so every write goes SOAP, 200 records a call',
-        'heroku connect:manage-sf-api-version --target-version 62.0 -a acme-crm',
+        'heroku connect:pause -a acme-crm, then heroku connect:manage-sf-api-version --target-version 64.0 -a acme-crm --confirm acme-crm (it needs the connection paused), then heroku connect:resume -a acme-crm',
       ),
       finding(
         'the connection uses Merged Writes: Connect writes through Bulk only with Ordered Writes, so every write goes SOAP, 200 records a call',
@@ -30,21 +30,38 @@ describe('HC031 bulk-ineligible', () => {
         'Bulk writes are disabled for this connection (features.disable_bulk_writes): every write goes SOAP, 200 records a call',
         'ask Heroku support to turn off the connection\'s disable_bulk_writes feature',
       ),
-      finding('read-write mapping Contact has no unique identifier: its writes can never go through Bulk', 'create a text External ID field marked Unique on Contact in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Contact\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm', 'Contact', 'salesforce.contact'),
-      finding('read-write mapping Account has no unique identifier: its writes can never go through Bulk', 'create a text External ID field marked Unique on Account in Salesforce, give its Postgres column the default gen_random_uuid()::text and fill the existing rows, then select it as Account\'s Unique Identifier: heroku addons:open herokuconnect -a acme-crm', 'Account', 'salesforce.account'),
+    ])
+  })
+
+  it('reports a missing unique identifier only where a pending run would otherwise go Bulk (HC001 reports the rest)', () => {
+    const snapshot = healthySnapshot()
+    snapshot.connection!.mappings[0].upsertField = null
+    snapshot.connection!.mappings[1].upsertField = null
+    snapshot.postgres!.triggerLog!.runs = [{action: 'INSERT', count: 2000, table: 'contact'}, {action: 'INSERT', count: 1999, table: 'account'}]
+    const findings = runRules([hc031], snapshot).findings
+    expect(findings.map(f => [f.object, f.message, f.related])).to.deep.equal([
+      ['Contact', '2,000 pending changes to Contact would go Bulk but for the missing unique identifier: 10 SOAP calls instead of 4', ['HC001']],
+    ])
+    expect(findings[0].fix).to.match(/^no command does this yet: \(1\) in Salesforce, add a Text\(36\) field Contact\.External_Id__c/)
+  })
+
+  it('says when an export gives neither the API version nor the write algorithm', () => {
+    const snapshot = healthySnapshot()
+    snapshot.connection!.apiVersion = null
+    snapshot.connection!.features = {}
+    expect(runRules([hc031], snapshot).findings.map(f => [f.severity, f.message])).to.deep.equal([
+      ['info', 'the configuration does not give the API version or the write algorithm: whether Connect can write through Bulk is unknown'],
     ])
   })
 
   it('targets API version 39.0 when the org\'s version is unknown', () => {
     const snapshot = withoutSource(healthySnapshot(), 'salesforce')
     snapshot.connection!.apiVersion = '36.0'
-    expect(runRules([hc031], snapshot).findings.map(f => f.fix)).to.deep.equal(['heroku connect:manage-sf-api-version --target-version 39.0 -a acme-crm'])
+    expect(runRules([hc031], snapshot).findings.map(f => f.fix)).to.deep.equal(['heroku connect:pause -a acme-crm, then heroku connect:manage-sf-api-version --target-version 39.0 -a acme-crm --confirm acme-crm (39.0 is the least that allows Bulk; the org\'s newest is the last entry of GET /services/data) (it needs the connection paused), then heroku connect:resume -a acme-crm'])
   })
 
-  it('does not fire on a healthy setup, with an unknown API version, or without read-write mappings', () => {
+  it('does not fire on a healthy setup, or without read-write mappings', () => {
     const snapshot = healthySnapshot()
-    expect(runRules([hc031], snapshot).findings).to.deep.equal([])
-    snapshot.connection!.apiVersion = null
     expect(runRules([hc031], snapshot).findings).to.deep.equal([])
 
     const readOnly = healthySnapshot()

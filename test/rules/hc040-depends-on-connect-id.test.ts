@@ -5,7 +5,7 @@ import {hc041} from '../../src/rules/hc041-foreign-key-on-connect-table.js'
 import {runRules} from '../../src/rules/runner.js'
 import {healthySnapshot, withoutSource} from './fixtures.js'
 
-const RELOAD = 'until then: before reloading Contact, store each referenced row\'s sfid next to its id, and after the reload set the ids again from sfid'
+const RELOAD = 'until then: heroku connect:reload Contact --safe -a acme-crm (it remaps ids)'
 
 describe('HC040 depends-on-connect-id', () => {
   it('fires for foreign keys and views on Connect\'s id, and warns about integer columns that probably hold ids', () => {
@@ -29,13 +29,13 @@ describe('HC040 depends-on-connect-id', () => {
       },
       {
         field: null,
-        fix: 'select salesforce.opportunity.sfid in app.contact_summary instead of id; until then: before reloading Opportunity, store each referenced row\'s sfid next to its id, and after the reload set the ids again from sfid',
+        fix: 'select salesforce.opportunity.sfid in app.contact_summary instead of id; until then: heroku connect:reload Opportunity --safe -a acme-crm (it remaps ids)',
         message: 'view app.contact_summary reads salesforce.opportunity.id, which Connect renumbers on reload and on configuration import',
         object: 'Opportunity', practice: 5, rule: 'HC040', severity: 'error', table: 'app.contact_summary',
       },
       {
         field: 'account_id',
-        fix: 'store salesforce.account.external_id__c in app.invoices instead; until then: before reloading Account, store each referenced row\'s sfid next to its id, and after the reload set the ids again from sfid',
+        fix: 'store salesforce.account.external_id__c in app.invoices instead; until then: heroku connect:reload Account --safe -a acme-crm (it remaps ids)',
         message: 'bigint column app.invoices.account_id probably holds salesforce.account ids, which Connect renumbers on reload and on configuration import',
         object: 'Account', practice: 5, rule: 'HC040', severity: 'warning', table: 'app.invoices',
       },
@@ -47,7 +47,7 @@ describe('HC040 depends-on-connect-id', () => {
     snapshot.app = null
     snapshot.postgres!.foreignKeys.push({fromColumns: ['contact_id'], fromSchema: 'app', fromTable: 'orders', name: 'orders_contact_fk', toColumns: ['id'], toSchema: 'salesforce', toTable: 'contact'})
     expect(runRules([hc040], snapshot).findings.map(f => [f.object, f.fix])).to.deep.equal([
-      [null, 'reference salesforce.contact.sfid instead of id, then drop the constraint: ALTER TABLE app.orders DROP CONSTRAINT orders_contact_fk; until then: before reloading contact, store each referenced row\'s sfid next to its id, and after the reload set the ids again from sfid'],
+      [null, 'reference salesforce.contact.sfid instead of id, then drop the constraint: ALTER TABLE app.orders DROP CONSTRAINT orders_contact_fk; until then: heroku connect:reload contact --safe -a APP (it remaps ids)'],
     ])
   })
 

@@ -27,7 +27,7 @@ describe('HC071 trigger-log-growth', () => {
       },
       {
         field: null,
-        fix: 'see what is waiting: SELECT table_name, action, count(*) FROM salesforce._trigger_log WHERE state IN (\'NEW\', \'PENDING\') GROUP BY 1, 2 ORDER BY 3 DESC',
+        fix: 'heroku connect:write-mode -a acme-crm',
         message: '243,000 changes are waiting in salesforce._trigger_log to be written to Salesforce',
         object: null,
         practice: null,

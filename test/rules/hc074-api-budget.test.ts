@@ -18,13 +18,13 @@ function busy(): Snapshot {
 }
 
 describe('HC074 api-budget', () => {
-  it('is an error when polling and the backlog need more calls than the org has left', () => {
+  it('is an error when the backlog needs more calls than the org has left', () => {
     const snapshot = busy()
-    snapshot.salesforce!.dailyApiRequests = {max: 15_000, remaining: 1600}
+    snapshot.salesforce!.dailyApiRequests = {max: 15_000, remaining: 100}
     expect(runRules([hc074], snapshot).findings).to.deep.equal([{
       field: null,
-      fix: 'heroku connect:export -a acme-crm, raise sf_polling_seconds (with sf_notify_enabled for Accelerated Polling) or drop unused mappings in the file, then heroku connect:import FILE -a acme-crm',
-      message: 'Connect will spend about 2,880 API calls a day polling 4 mappings every 2 minutes, plus 120 for the backlog; the org has 1,600 of 15,000 left today',
+      fix: 'heroku connect:write-mode -a acme-crm shows what the backlog costs and how to make it cheaper; heroku connect:export -a acme-crm, raise sf_polling_seconds (with sf_notify_enabled for Accelerated Polling) or drop unused mappings in the file, then heroku connect:import FILE -a acme-crm',
+      message: 'Connect spends about 2,880 API calls a day polling 4 mappings every 2 minutes (already part of today\'s usage), and needs 120 more for the backlog; the org has 100 of 15,000 left today',
       object: null,
       practice: 8,
       rule: 'HC074',
@@ -33,14 +33,31 @@ describe('HC074 api-budget', () => {
     }])
   })
 
+  it('does not count polling twice: Remaining already has the last 24 h of Connect\'s polls taken out', () => {
+    const snapshot = busy()
+    // 2,880 polls a day and 120 backlog calls against 2,000 left: only the 120 are new demand
+    snapshot.salesforce!.dailyApiRequests = {max: 15_000, remaining: 2000}
+    expect(runRules([hc074], snapshot).findings).to.deep.equal([])
+  })
+
+  it('warns when polling alone takes more than half of the daily allowance', () => {
+    const snapshot = busy()
+    snapshot.postgres!.triggerLog!.runs = []
+    snapshot.salesforce!.dailyApiRequests = {max: 5000, remaining: 4000}
+    const findings = runRules([hc074], snapshot).findings
+    expect(findings.map(f => [f.severity, f.message])).to.deep.equal([
+      ['warning', 'Connect spends about 2,880 API calls a day polling 4 mappings every 2 minutes (already part of today\'s usage); the org has 4,000 of 5,000 left today'],
+    ])
+  })
+
   it('warns above half of what is left, and describes mixed polling intervals', () => {
     const snapshot = busy()
     snapshot.connection!.mappings[3].pollingSeconds = 600
-    snapshot.salesforce!.dailyApiRequests = {max: 15_000, remaining: 4000}
+    snapshot.salesforce!.dailyApiRequests = {max: 15_000, remaining: 200}
     const [finding, ...rest] = runRules([hc074], snapshot).findings
     expect(rest).to.deep.equal([])
     expect(finding.severity).to.equal('warning')
-    expect(finding.message).to.equal('Connect will spend about 2,304 API calls a day polling 4 mappings every 2 to 10 minutes, plus 120 for the backlog; the org has 4,000 of 15,000 left today')
+    expect(finding.message).to.equal('Connect spends about 2,304 API calls a day polling 4 mappings every 2 to 10 minutes (already part of today\'s usage), and needs 120 more for the backlog; the org has 200 of 15,000 left today')
   })
 
   it('without Salesforce, compares each mapping with its own sf_max_daily_api_calls', () => {

@@ -40,8 +40,8 @@ describe('HC080 connect-diagnose', () => {
     ]
     const findings = runRules([hc001, hc076, hc080], snapshot).findings
     expect(findings.map(f => [f.rule, f.object, f.related ?? null])).to.deep.equal([
-      ['HC001', 'Contact', ['connect:diagnose']],
-      ['HC001', 'Lead', null],
+      ['HC001', 'Contact', ['HC031', 'connect:diagnose']],
+      ['HC001', 'Lead', ['HC031']],
       // HC076 needs Lead described in Salesforce; it is not, so Connect's check stands alone
       ['HC080', 'Lead', null],
       ['HC080', null, null],

@@ -1,20 +1,27 @@
-import type {ConnectionDetails} from '../../clients/connect-types.js'
-
-// How Connect turns the trigger-log backlog into Salesforce API calls (heroku-connect-db.md §5.3,
-// Dev Center "Optimizing Heroku Connect Performance"). Pure: the fake's sync loop executes the
-// plan, and connect:write-mode uses the same decisions to predict the cost of a backlog, so the
-// prediction and the sandbox can never disagree.
+// How the sandbox's fake Connect turns the trigger-log backlog into Salesforce API calls. Pure: the
+// fake's sync loop (sync.ts) executes the plan against the fake org, whose call counter then shows
+// what the writes cost.
 //
-// Ordered Writes (features.poll_db_no_merge) sends changes in capture order; each contiguous run
-// of one (table, action) goes to the Bulk API when every condition below holds, else SOAP in
-// batches of 200. Merged Writes folds the changes of one record together and regroups by
-// (table, action) to pack fuller SOAP batches; it never uses Bulk.
+// This copy is the sandbox's own and shares no code with the product's predictor
+// (src/analysis/write-prediction.ts): the test that compares the predictor with the sandbox's call
+// counter would prove nothing if both ran the same function. The facts, and where each comes from:
+// - Ordered Writes (features.poll_db_no_merge = true) sends changes in capture order; Merged Writes
+//   (false) folds the changes of one record and regroups by (table, action) to fill SOAP batches,
+//   and never uses Bulk: heroku-connect-db.md §5.3 (Dev Center "Select the Write Algorithm").
+// - A connection whose features do not carry poll_db_no_merge gets Connect's default for new
+//   connections, Ordered Writes: heroku-connect-db.md §5.3 (secondary notes, unverified).
+// - A contiguous run goes Bulk when the API version is 39 or higher, Ordered Writes is on, the
+//   mapping has a unique identifier and the run holds 2,000 or more changes: seed practice 8.
+// - `disable_bulk_writes` turns Bulk off: heroku-connect-db.md §5.7.
+// - SOAP batches hold the connection's soap_batch_size records, 200 unless set:
+//   heroku-connect-api.md §1.6; the SOAP API takes at most 200 records a call.
+// - Bulk jobs are cut into batches of 5,000 records: seed practice 4 ("chunks of 200 / 5000").
 
 export const SOAP_BATCH_SIZE = 200
 export const BULK_MIN_RUN = 2000
 export const BULK_MIN_API_VERSION = 39
-/** records per Bulk API batch; a job costs create + one upload per batch + close + one status check */
-export const BULK_BATCH_SIZE = 10_000
+/** records per Bulk API batch Connect sends (seed practice 4) */
+export const BULK_BATCH_SIZE = 5000
 
 export type WriteAction = 'DELETE' | 'INSERT' | 'UPDATE'
 export type WriteVia = 'bulk' | 'soap'
@@ -31,6 +38,8 @@ export interface WritePlanConnection {
   apiVersion: number | string
   features: {poll_db_no_merge?: boolean; disable_bulk_writes?: boolean}
   mappings: Array<{object: string; upsertField?: string | null}>
+  /** the connection's soap_batch_size; 200 when absent */
+  soapBatchSize?: number
 }
 
 export interface PlannedRun {
@@ -41,7 +50,7 @@ export interface PlannedRun {
   via: WriteVia
   /** Salesforce API calls the run costs (SOAP: one per batch; Bulk: the job's calls) */
   calls: number
-  /** SOAP batch sizes, in order; empty for Bulk */
+  /** batch sizes, in order: SOAP calls, or the Bulk job's batches */
   batches: number[]
   /** why the run is not written with Bulk; empty when it is */
   reasons: string[]
@@ -61,22 +70,22 @@ export interface WritePlan {
   folded: Map<number, number | null>
 }
 
-export function bulkJobCalls(count: number): number {
-  return 3 + Math.ceil(count / BULK_BATCH_SIZE)
-}
-
-export function soapBatches(count: number): number[] {
+/** Splits `count` records into batches of at most `size`. */
+export function batchesOf(count: number, size: number): number[] {
   const batches: number[] = []
-  for (let left = count; left > 0; left -= SOAP_BATCH_SIZE) batches.push(Math.min(SOAP_BATCH_SIZE, left))
+  for (let left = count; left > 0; left -= size) batches.push(Math.min(size, left))
   return batches
 }
+
+/** Ordered Writes unless the connection says Merged: an absent flag is Connect's default for new connections. */
+const orderedWrites = (connection: WritePlanConnection): boolean => connection.features.poll_db_no_merge !== false
 
 /** Reasons a table's changes can never go Bulk on this connection, whatever the run length. */
 export function bulkBlockers(table: string, connection: WritePlanConnection): string[] {
   const reasons: string[] = []
   const version = typeof connection.apiVersion === 'number' ? connection.apiVersion : Number.parseFloat(connection.apiVersion)
   if (!(version >= BULK_MIN_API_VERSION)) reasons.push(`Salesforce API version ${connection.apiVersion} is below ${BULK_MIN_API_VERSION}.0`)
-  if (!connection.features.poll_db_no_merge) reasons.push('the connection uses Merged Writes (Bulk needs Ordered Writes)')
+  if (!orderedWrites(connection)) reasons.push('the connection uses Merged Writes (Bulk needs Ordered Writes)')
   const mapping = connection.mappings.find(m => m.object.toLowerCase() === table.toLowerCase())
   if (!mapping) reasons.push(`table ${table} is not mapped`)
   else if (!mapping.upsertField) reasons.push(`mapping ${mapping.object} has no unique identifier (upsert field)`)
@@ -84,25 +93,18 @@ export function bulkBlockers(table: string, connection: WritePlanConnection): st
   return reasons
 }
 
-function decide(table: string, action: string, count: number, blockers: string[]): Omit<PlannedRun, 'indexes'> {
+function decide(table: string, action: string, count: number, blockers: string[], soapBatchSize: number): Omit<PlannedRun, 'indexes'> {
   const reasons = [...blockers]
   if (count < BULK_MIN_RUN) reasons.push(`run of ${count.toLocaleString('en-US')} changes is below ${BULK_MIN_RUN.toLocaleString('en-US')}`)
   const via: WriteVia = reasons.length === 0 ? 'bulk' : 'soap'
-  const batches = via === 'soap' ? soapBatches(count) : []
-  return {action, batches, calls: via === 'bulk' ? bulkJobCalls(count) : batches.length, count, reasons, table, via}
-}
-
-/** Plans runs that were already detected elsewhere (e.g. in SQL over millions of log rows). */
-export function planRuns(runs: ReadonlyArray<{table: string; action: string; count: number}>, connection: WritePlanConnection): Array<Omit<PlannedRun, 'indexes'>> {
-  const blockers = new Map<string, string[]>()
-  return runs.map(run => {
-    if (!blockers.has(run.table)) blockers.set(run.table, bulkBlockers(run.table, connection))
-    return decide(run.table, run.action, run.count, blockers.get(run.table)!)
-  })
+  const batches = batchesOf(count, via === 'bulk' ? BULK_BATCH_SIZE : soapBatchSize)
+  // a Bulk job: create it, upload each batch, close it, fetch the results
+  return {action, batches, calls: via === 'bulk' ? 3 + batches.length : batches.length, count, reasons, table, via}
 }
 
 export function planWrites(changes: readonly PlannedChange[], connection: WritePlanConnection): WritePlan {
-  const ordered = Boolean(connection.features.poll_db_no_merge)
+  const ordered = orderedWrites(connection)
+  const soapBatchSize = connection.soapBatchSize ?? SOAP_BATCH_SIZE
   const folded = new Map<number, number | null>()
   const blockers = new Map<string, string[]>()
   const blockersOf = (table: string): string[] => {
@@ -119,7 +121,7 @@ export function planWrites(changes: readonly PlannedChange[], connection: WriteP
       if (i < changes.length && cur.table === prev.table && cur.action === prev.action) continue
       if (i > start) {
         const indexes = Array.from({length: i - start}, (_, k) => start + k)
-        runs.push({...decide(prev.table, prev.action, indexes.length, blockersOf(prev.table)), indexes})
+        runs.push({...decide(prev.table, prev.action, indexes.length, blockersOf(prev.table), soapBatchSize), indexes})
       }
 
       start = i
@@ -135,7 +137,7 @@ export function planWrites(changes: readonly PlannedChange[], connection: WriteP
 
     for (const indexes of groups.values()) {
       const first = changes[indexes[0]]
-      runs.push({...decide(first.table, first.action, indexes.length, blockersOf(first.table)), indexes})
+      runs.push({...decide(first.table, first.action, indexes.length, blockersOf(first.table), soapBatchSize), indexes})
     }
   }
 
@@ -201,13 +203,4 @@ function foldChanges(changes: readonly PlannedChange[], folded: Map<number, numb
   }
 
   return [...survivors].sort((a, b) => a - b)
-}
-
-/** Adapts a Connect API connection (deep) to the plan's input. */
-export function planConnectionFromDetails(details: Pick<ConnectionDetails, 'api_version' | 'features' | 'mappings' | 'sf_info'>): WritePlanConnection {
-  return {
-    apiVersion: details.api_version ?? details.sf_info?.api_version ?? '0',
-    features: details.features,
-    mappings: (details.mappings ?? []).map(m => ({object: m.object_name, upsertField: m.upsert_field ?? m.config.upsert_field ?? null})),
-  }
 }

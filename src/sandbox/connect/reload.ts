@@ -9,6 +9,8 @@ import {addNotification, type ConnectContext, type ConnectionRuntime, type Mappi
 // another table blocks it and the mapping lands in SYSTEM_ERROR with Postgres's message. The
 // load inserts fresh rows, so every row gets a new `id` (the sequence is not reset) while its
 // sfid stays: the very behaviour that breaks app tables pointing at Connect's `id`.
+// Like the real service it takes visible time: the state is RELOAD_TABLE while the rows arrive
+// in `ctx.reloadPacing.steps` parts, `stepMs` apart, so progress, timeouts and resume can be seen.
 
 export const ORG_SCHEMA = 'hcg_fake_salesforce'
 
@@ -29,6 +31,7 @@ async function runReload(ctx: ConnectContext, conn: ConnectionRuntime, mapping: 
   await new Promise(resolve => {
     setImmediate(resolve)
   })
+  await pause(ctx.reloadPacing.stepMs)
   try {
     const loaded = await withClient(conn, async client => {
       await client.query(`TRUNCATE ${qualified(conn.spec.schema, mapping.table)}`)
@@ -49,6 +52,11 @@ async function runReload(ctx: ConnectContext, conn: ConnectionRuntime, mapping: 
     addNotification(conn, 'mapping-error', `Reload of ${mapping.object} failed: ${message}`, mapping.id)
   }
 }
+
+const pause = (ms: number) => new Promise<void>(resolve => {
+  if (ms > 0) setTimeout(resolve, ms)
+  else resolve()
+})
 
 const CONNECT_COLUMNS = new Set(['_hc_err', '_hc_lastop', 'id'])
 const SYSTEM_FIELDS = ['CreatedDate', 'IsDeleted', 'SystemModstamp']
@@ -72,11 +80,22 @@ async function loadFromOrg(ctx: ConnectContext, conn: ConnectionRuntime, mapping
     const columns = loadable.filter(c => storeInfo.columns.includes(c))
     const list = columns.map(c => quoteIdent(c)).join(', ')
     const notDeleted = storeInfo.columns.includes('isdeleted') ? 'WHERE isdeleted IS NOT TRUE' : ''
-    const result = await client.query(
-      `INSERT INTO ${target} (${list}${hasLastOp ? ', _hc_lastop' : ''})
-       SELECT ${list}${hasLastOp ? ", 'SYNCED'" : ''} FROM ${qualified(ORG_SCHEMA, mapping.table)} ${notDeleted} ORDER BY sfid`,
-    )
-    return result.rowCount ?? 0
+    const source = qualified(ORG_SCHEMA, mapping.table)
+    const {rows: [{n}]} = await client.query<{n: number}>(`SELECT count(*)::int AS n FROM ${source} ${notDeleted}`)
+    const {stepMs, steps} = ctx.reloadPacing
+    const part = stepMs > 0 ? Math.max(1, Math.ceil(n / Math.max(1, steps))) : Math.max(1, n)
+    let loaded = 0
+    for (let offset = 0; offset < n; offset += part) {
+      if (offset > 0) await pause(stepMs)
+      const result = await client.query(
+        `INSERT INTO ${target} (${list}${hasLastOp ? ', _hc_lastop' : ''})
+         SELECT ${list}${hasLastOp ? ", 'SYNCED'" : ''} FROM ${source} ${notDeleted} ORDER BY sfid LIMIT $1 OFFSET $2`,
+        [part, offset],
+      )
+      loaded += result.rowCount ?? 0
+    }
+
+    return loaded
   }
 
   // records live elsewhere: page through the store and insert each page in one statement
@@ -85,9 +104,12 @@ async function loadFromOrg(ctx: ConnectContext, conn: ConnectionRuntime, mapping
   const byColumn = new Map(known.map(f => [columnFor(f), f]))
   const fields = [...new Set(loadable.map(c => byColumn.get(c)).filter((f): f is string => f !== undefined))]
   const list = fields.map(f => quoteIdent(columnFor(f))).join(', ')
-  const pageSize = 10_000
+  const {stepMs, steps} = ctx.reloadPacing
+  const expected = stepMs > 0 ? await ctx.org.records.count(mapping.object).catch(() => 0) : 0
+  const pageSize = expected > 0 ? Math.min(10_000, Math.ceil(expected / Math.max(1, steps))) : 10_000
   let total = 0
   for (let offset = 0; ; offset += pageSize) {
+    if (offset > 0) await pause(stepMs)
     const records = await ctx.org.records.select(mapping.object, fields, {limit: pageSize, offset})
     if (records.length === 0) break
     const rows = records

@@ -8,7 +8,7 @@ import {registerMappings} from './mappings.js'
 import {registerNotifications} from './notifications.js'
 import {registerSettings} from './settings.js'
 import {registerApiVersion} from './api-version.js'
-import {buildConnectionRuntime, type ConnectContext, type ConnectionRuntime} from './state.js'
+import {buildConnectionRuntime, type ConnectContext, type ConnectionRuntime, type ReloadPacing} from './state.js'
 import {startSyncLoop, type SyncLoop} from './sync-loop.js'
 import {type DrainOptions, type DrainSummary, drainOnce} from './sync.js'
 import {registerValidations} from './validations.js'
@@ -33,6 +33,8 @@ export interface FakeConnectOptions {
   /** how many result polls answer 202 before a validation report is ready */
   validationPendingPolls?: number
   onSyncError?: (app: string, error: unknown) => void
+  /** a reload loads in steps so progress is visible (default 5 steps, 1 s apart) */
+  reloadPacing?: ReloadPacing
 }
 
 export interface FakeConnect {
@@ -53,6 +55,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
     apiKey: options.apiKey,
     connections: options.apps.map((app, i) => buildConnectionRuntime(app.spec, app.databaseUrl, options.org, i + 1, options.accessGranted ?? true, app.databasePlan)),
     org: options.org,
+    reloadPacing: options.reloadPacing ?? {stepMs: 1000, steps: 5},
     track(work) {
       const settled = work.catch(() => {}).finally(() => background.delete(settled))
       background.add(settled)

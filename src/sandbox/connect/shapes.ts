@@ -138,7 +138,7 @@ export async function connectionBody(ctx: ConnectContext, conn: ConnectionRuntim
       }
       : null,
     sf_instance: ctx.org.spec.instanceName,
-    soap_batch_size: 200,
+    soap_batch_size: conn.spec.soapBatchSize ?? 200,
     state,
     tags: [],
     team_name: null,

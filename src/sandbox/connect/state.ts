@@ -80,6 +80,13 @@ export interface ConnectContext {
   validationPendingPolls: number
   /** background work (reloads) so close() and tests can wait for it */
   track(work: Promise<unknown>): void
+  /** how a reload loads its rows: in `steps` parts, `stepMs` apart (0 = all at once) */
+  reloadPacing: ReloadPacing
+}
+
+export interface ReloadPacing {
+  steps: number
+  stepMs: number
 }
 
 export const CREATED_AT = '2024-01-15T10:00:00Z'

@@ -2,7 +2,7 @@ import {qualified, quoteIdent} from '../../sql.js'
 import type {FakeOrg, SaveResult, SfRecord} from '../org-runtime.js'
 import {databaseAvailable, describeTables, logTable, query} from './db.js'
 import {parseHstore} from './hstore.js'
-import {type PlannedRun, planWrites, type WritePlan} from './plan-writes.js'
+import {BULK_BATCH_SIZE, type PlannedRun, planWrites, SOAP_BATCH_SIZE, type WritePlan} from './plan-writes.js'
 import {columnOf, RecordBuilder, type SfOperation} from './sf-records.js'
 import type {ConnectionRuntime, MappingRuntime} from './state.js'
 
@@ -94,7 +94,9 @@ async function drain(target: SyncTarget, maxRows: number): Promise<DrainSummary>
 
   const plan = planWrites(
     rows.map(r => ({action: r.action, recordId: r.record_id, table: r.table_name})),
-    {apiVersion: conn.apiVersion, features: conn.features, mappings: conn.mappings.map(m => ({object: m.object, upsertField: m.config.upsert_field}))},
+    {
+      apiVersion: conn.apiVersion, features: conn.features, mappings: conn.mappings.map(m => ({object: m.object, upsertField: m.config.upsert_field})), soapBatchSize: conn.spec.soapBatchSize,
+    },
   )
   const members = new Map<number, number[]>()
   const cancelled: number[] = []
@@ -189,7 +191,7 @@ async function executeRun(target: SyncTarget, rc: RunContext, summary: DrainSumm
     send.push({index, record})
   }
 
-  const results = await sendRecords(org, mapping.object, operation, send, run.via, upsertField, summary)
+  const results = await sendRecords(org, mapping.object, operation, send, {externalId: upsertField, soapBatchSize: conn.spec.soapBatchSize ?? SOAP_BATCH_SIZE, via: run.via}, summary)
   const writeBack: Array<{id: number; sfid: string | null; op: string; err: string | null}> = []
   const settle = (index: number, result: {success: boolean; id?: string; message?: string}) => {
     const row = rows[index]
@@ -239,8 +241,9 @@ async function currentRows(conn: ConnectionRuntime, table: string, ids: Array<nu
 }
 
 async function sendRecords(
-  org: FakeOrg, object: string, operation: SfOperation, pending: Pending[], via: 'bulk' | 'soap', externalId: string | undefined, summary: DrainSummary,
+  org: FakeOrg, object: string, operation: SfOperation, pending: Pending[], how: {via: 'bulk' | 'soap'; externalId: string | undefined; soapBatchSize: number}, summary: DrainSummary,
 ): Promise<SaveResult[]> {
+  const {externalId, soapBatchSize, via} = how
   const records = pending.map(p => p.record)
   const ext = operation === 'upsert' ? externalId : undefined
   const attempt = async (batch: SfRecord[], call: () => Promise<SaveResult[]>): Promise<SaveResult[]> => {
@@ -257,12 +260,12 @@ async function sendRecords(
   if (records.length === 0) return []
   if (via === 'bulk') {
     summary.bulkJobs++
-    return attempt(records, () => org.bulkWrite(object, operation, records, ext))
+    return attempt(records, () => org.bulkWrite(object, operation, records, ext, BULK_BATCH_SIZE))
   }
 
   const results: SaveResult[] = []
-  for (let i = 0; i < records.length; i += 200) {
-    const batch = records.slice(i, i + 200)
+  for (let i = 0; i < records.length; i += soapBatchSize) {
+    const batch = records.slice(i, i + soapBatchSize)
     summary.soapCalls++
     results.push(...await attempt(batch, () => org.soapWrite(object, operation, batch, ext)))
   }

@@ -11,8 +11,8 @@ import {applyWrite, findObject, type WriteOperation} from './write.js'
 
 /** The SOAP API accepts at most 200 records per create/update/upsert/delete call. */
 export const SOAP_BATCH_LIMIT = 200
-/** Bulk API (1.0, which Connect uses) splits a job into batches of at most 10,000 records. */
-export const BULK_BATCH_SIZE = 10_000
+/** Bulk API 1.0 (which Connect uses) takes at most 10,000 records a batch; the client cuts the batches. */
+export const BULK_BATCH_LIMIT = 10_000
 
 export class SandboxOrg implements FakeOrg {
   readonly calls = new CallCounter()
@@ -36,20 +36,21 @@ export class SandboxOrg implements FakeOrg {
   }
 
   /**
-   * One Bulk API job: create job, one call per 10,000-record batch, close job, fetch results.
-   * Batches are independent (no all-or-none across them), as in Salesforce.
+   * One Bulk API job: create job, one call per batch of `batchSize` records, close job, fetch
+   * results. Batches are independent (no all-or-none across them), as in Salesforce.
    */
-  async bulkWrite(object: string, operation: WriteOperation, records: SfRecord[], externalIdField?: string): Promise<SaveResult[]> {
+  async bulkWrite(object: string, operation: WriteOperation, records: SfRecord[], externalIdField?: string, batchSize = BULK_BATCH_LIMIT): Promise<SaveResult[]> {
+    if (batchSize > BULK_BATCH_LIMIT) throw new SalesforceFault(400, 'InvalidBatch', `Records in a batch exceed ${BULK_BATCH_LIMIT}`)
     if (!findObject(this.spec, object)) {
       this.calls.record('bulk')
       throw new SalesforceFault(400, 'INVALIDENTITY', `Entity '${object}' is not supported by the Bulk API.`)
     }
 
-    const batches = Math.ceil(records.length / BULK_BATCH_SIZE)
+    const batches = Math.ceil(records.length / batchSize)
     this.calls.record('bulk', 3 + batches)
     const results: SaveResult[] = []
-    for (let start = 0; start < records.length; start += BULK_BATCH_SIZE) {
-      const batch = records.slice(start, start + BULK_BATCH_SIZE)
+    for (let start = 0; start < records.length; start += batchSize) {
+      const batch = records.slice(start, start + batchSize)
       results.push(...(await applyWrite(this.spec, this.records, object, operation, batch, {externalIdField})))
     }
 
@@ -58,6 +59,6 @@ export class SandboxOrg implements FakeOrg {
 }
 
 /** Bulk API calls one job over `records` rows costs (what bulkWrite records). */
-export function bulkJobCalls(records: number): number {
-  return 3 + Math.ceil(records / BULK_BATCH_SIZE)
+export function bulkJobCalls(records: number, batchSize = BULK_BATCH_LIMIT): number {
+  return 3 + Math.ceil(records / batchSize)
 }

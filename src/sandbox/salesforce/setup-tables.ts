@@ -70,14 +70,15 @@ function userTable(spec: OrgSpec, now: Date): Table {
   const extra: Column[] = declared
     ? integrationView(declared).filter(f => !known.has(f.name)).map(f => ({filterable: f.filterable, name: f.name, type: f.type}))
     : []
-  const logins = loginRows(spec, now)
   return {
     api: 'data',
     columns: [...base, ...extra],
     name: 'User',
     relationships: [{idField: 'ProfileId', name: 'Profile', target: 'Profile'}, {idField: 'ManagerId', name: 'Manager', target: 'User'}],
-    rows: () =>
-      spec.users.map(u => {
+    rows: () => {
+      // computed only when User is read: a catalog is built for every query
+      const logins = loginRows(spec, now)
+      return spec.users.map(u => {
         const [first, ...rest] = u.name.split(' ')
         const last = logins.filter(l => l.UserId === u.id && l.Status === 'Success').map(l => String(l.LoginTime)).sort().at(-1)
         return {
@@ -87,7 +88,8 @@ function userTable(spec: OrgSpec, now: Date): Table {
           LastName: rest.length > 0 ? rest.join(' ') : first, Name: u.name, ProfileId: u.profileId, SystemModstamp: ORG_CREATED,
           TimeZoneSidKey: 'America/Los_Angeles', Username: u.username, UserType: u.userType ?? 'Standard',
         }
-      }),
+      })
+    },
   }
 }
 

@@ -105,3 +105,35 @@ export async function readLogHealth(db: Queryable, schema: string, hasSfMessage:
     oldestPendingAt: row.oldest_pending ? new Date(row.oldest_pending).toISOString() : null,
   }
 }
+
+/** Pending rows sampled per table for their average size: enough for a steady mean, and an index range read each. */
+export const SIZE_SAMPLE_ROWS = 1000
+
+export interface PendingSize {
+  table: string
+  /** rows the average was taken over (at most SIZE_SAMPLE_ROWS) */
+  sampled: number
+  /** average length of the change as Connect serialized it (`values`, hstore text), in characters */
+  averageChars: number
+}
+
+/**
+ * The average serialized size of each table's pending changes, for the packing workaround of
+ * practice 4. Computed in SQL over a sample of each table's NEW/PENDING rows, read through
+ * Connect's partial (state, table_name) index, so it costs milliseconds beside run detection.
+ */
+export async function readPendingSizes(db: Queryable, schema: string, tables: readonly string[]): Promise<PendingSize[]> {
+  if (tables.length === 0) return []
+  const log = qualified(schema, '_trigger_log')
+  const {rows} = await db.query<{average: null | number | string; sampled: number | string; table_name: string}>(
+    `SELECT t.table_name, s.sampled, s.average
+       FROM unnest($1::text[]) AS t(table_name)
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS sampled, avg(length(coalesce(p."values", ''))) AS average
+           FROM (SELECT "values" FROM ${log} WHERE state IN ('NEW', 'PENDING') AND table_name = t.table_name LIMIT $2) p
+       ) s
+      ORDER BY t.table_name`,
+    [[...new Set(tables)], SIZE_SAMPLE_ROWS],
+  )
+  return rows.filter(row => Number(row.sampled) > 0).map(row => ({averageChars: Number(row.average), sampled: Number(row.sampled), table: row.table_name}))
+}

@@ -211,8 +211,8 @@ export class StubOrg implements FakeOrg {
     return this.apply(operation, records, externalIdField)
   }
 
-  async bulkWrite(object: string, operation: 'delete' | 'insert' | 'update' | 'upsert', records: SfRecord[], externalIdField?: string): Promise<SaveResult[]> {
-    this.calls.record('bulk', 3 + Math.ceil(records.length / 10_000))
+  async bulkWrite(object: string, operation: 'delete' | 'insert' | 'update' | 'upsert', records: SfRecord[], externalIdField?: string, batchSize = 10_000): Promise<SaveResult[]> {
+    this.calls.record('bulk', 3 + Math.ceil(records.length / batchSize))
     this.writes.push({api: 'bulk', externalIdField, operation, size: records.length})
     return this.apply(operation, records, externalIdField)
   }

@@ -1,8 +1,6 @@
 import {expect} from 'chai'
 
-import {
-  bulkJobCalls, planConnectionFromDetails, planRuns, planWrites, type PlannedChange, type WritePlanConnection,
-} from '../../../src/sandbox/connect/plan-writes.js'
+import {planWrites, type PlannedChange, type WritePlanConnection} from '../../../src/sandbox/connect/plan-writes.js'
 
 const eligible: WritePlanConnection = {
   apiVersion: '60.0',
@@ -23,7 +21,28 @@ describe('planWrites', () => {
     expect(plan.runs[0].reasons).to.deep.equal([])
     expect(plan.bulkJobs).to.equal(1)
     expect(plan.soapCalls).to.equal(0)
-    expect(plan.apiCalls).to.equal(bulkJobCalls(2500))
+    // create job, one batch (up to 5,000 records), close, fetch results
+    expect(plan.runs[0].batches).to.deep.equal([2500])
+    expect(plan.apiCalls).to.equal(4)
+  })
+
+  it('cuts a Bulk job into batches of 5,000 records', () => {
+    const plan = planWrites(changes(12_001), eligible)
+    expect(plan.runs[0].batches).to.deep.equal([5000, 5000, 2001])
+    expect(plan.apiCalls).to.equal(6)
+  })
+
+  it('sends SOAP batches of the connection\'s soap_batch_size', () => {
+    const plan = planWrites(changes(450), {...eligible, soapBatchSize: 100})
+    expect(plan.runs[0].batches).to.deep.equal([100, 100, 100, 100, 50])
+    expect(plan.soapCalls).to.equal(5)
+  })
+
+  it('takes a connection without poll_db_no_merge as Ordered Writes, Connect\'s default for new connections', () => {
+    const plan = planWrites(changes(2000), {...eligible, features: {}})
+    expect(plan.algorithm).to.equal('ordered')
+    expect(plan.runs[0].via).to.equal('bulk')
+    expect(plan.apiCalls).to.equal(4)
   })
 
   it('sends exactly 2,000 changes by Bulk and 1,999 by SOAP in 10 calls of 200', () => {
@@ -109,21 +128,6 @@ describe('planWrites', () => {
     const plan = planWrites(changes(2500, 'INSERT', 'lead'), eligible)
     expect(plan.runs[0].via).to.equal('soap')
     expect(plan.runs[0].reasons.join()).to.match(/table lead is not mapped/)
-  })
-
-  it('plans runs detected elsewhere (planRuns) with the same decisions', () => {
-    const runs = planRuns([{action: 'INSERT', count: 2500, table: 'contact'}, {action: 'UPDATE', count: 401, table: 'contact'}], eligible)
-    expect(runs.map(r => [r.via, r.calls])).to.deep.equal([['bulk', 4], ['soap', 3]])
-  })
-
-  it('adapts a Connect API connection', () => {
-    const conn = planConnectionFromDetails({
-      api_version: '45.0',
-      features: {poll_db_no_merge: true},
-      mappings: [{config: {access: 'read_write', fields: {}, upsert_field: 'Ext__c'}, id: 'm1', object_name: 'Contact', state: 'DATA_SYNCED'}],
-    })
-    expect(conn).to.deep.equal({apiVersion: '45.0', features: {poll_db_no_merge: true}, mappings: [{object: 'Contact', upsertField: 'Ext__c'}]})
-    expect(planWrites(changes(2000), conn).runs[0].via).to.equal('bulk')
   })
 
   it('handles an empty backlog', () => {

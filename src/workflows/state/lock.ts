@@ -1,0 +1,40 @@
+import type {PgSession, ReservedConnection} from '../../clients/postgres.js'
+
+// One run at a time per connection and kind of work: a session-level advisory lock on a reserved
+// connection, held for the whole run. The journal says what a run did; the lock says whether it is
+// still alive. A journal marked running whose lock is free belongs to a process that died.
+
+export interface RunLock {
+  release(): Promise<void>
+}
+
+const KEY_SQL = "hashtext('connect_guard'), hashtext($1 || ':' || $2)"
+
+export async function tryRunLock(session: PgSession, kind: string, connectionId: string): Promise<null | RunLock> {
+  const held: ReservedConnection = await session.reserve()
+  try {
+    const {rows} = await held.query<{ok: boolean}>(`SELECT pg_try_advisory_lock(${KEY_SQL}) AS ok`, [kind, connectionId])
+    if (!rows[0]?.ok) {
+      held.release()
+      return null
+    }
+  } catch (error) {
+    held.release()
+    throw error
+  }
+
+  return {
+    async release() {
+      await held.query(`SELECT pg_advisory_unlock(${KEY_SQL})`, [kind, connectionId]).catch(() => {})
+      held.release()
+    },
+  }
+}
+
+/** Is a run of this kind on this connection alive right now (in any session)? */
+export async function runLockHeld(session: PgSession, kind: string, connectionId: string): Promise<boolean> {
+  const lock = await tryRunLock(session, kind, connectionId)
+  if (!lock) return true
+  await lock.release()
+  return false
+}
