@@ -17,6 +17,20 @@ import type {ColumnFacts, FunctionFacts, IndexFacts, RelationFacts, Snapshot, Tr
 /** Connect's own tables, in every Connect schema. */
 export const SYSTEM_TABLES = ['_trigger_log', '_trigger_log_archive', '_hcmeta', '_sf_event_log'] as const
 
+/**
+ * Tables of the 2014 layout (Cloudconnect, "c5"): `_trigger_last_id` and `c5_versions` beside a
+ * `_trigger_log` with `_c5_source`. Connect made them, so they are never the user's; HC078 reports
+ * the layout itself.
+ */
+const LEGACY_TABLES = new Set(['_trigger_last_id', 'c5_versions'])
+
+/** Is this `_trigger_log` the legacy (pre-2015) layout rather than one damaged by hand? */
+export function isLegacyTriggerLog(columns: ColumnFacts[] | null): boolean {
+  if (!columns) return false
+  const names = new Set(columns.map(c => c.name))
+  return names.has('_c5_source') || (!names.has('txid') && !names.has('processed_at') && names.has('table_name') && names.has('record_id'))
+}
+
 /** Connect's schema-wide functions (`get_xmlbinary` normally lives in `public`). */
 const SHARED_FUNCTIONS = new Set(['get_xmlbinary', 'hc_capture_insert_from_row', 'hc_capture_update_from_row', 'tlog_notify_trigger'])
 
@@ -27,7 +41,7 @@ const SERIAL_SYSTEM_TABLES = new Set(['_hcmeta', '_sf_event_log', '_trigger_log'
 const SYSTEM_INDEX_PREFIXES: Record<string, string[]> = {
   _hcmeta: [],
   _sf_event_log: ['idx__sf_event_log_'],
-  _trigger_log: ['_trigger_log_idx_'],
+  _trigger_log: ['_trigger_log_idx_', 'idx__trigger_log_'],
   _trigger_log_archive: ['_trigger_log_archive_idx_'],
 }
 
@@ -79,9 +93,14 @@ export class ConnectObjects {
     return this.isMappedTable(name) || this.isSystemTable(name)
   }
 
+  /** A table of the legacy layout, next to a legacy `_trigger_log`. */
+  isLegacyTable(name: string): boolean {
+    return LEGACY_TABLES.has(name) && isLegacyTriggerLog(this.relations.find(r => r.name === '_trigger_log' && r.kind === 'r')?.columns ?? null)
+  }
+
   /** A table, view, sequence, … of the Connect schema that Connect created. */
   isConnectRelation(relation: RelationFacts): boolean {
-    if (relation.kind === 'r' || relation.kind === 'p') return this.isConnectTable(relation.name)
+    if (relation.kind === 'r' || relation.kind === 'p') return this.isConnectTable(relation.name) || this.isLegacyTable(relation.name)
     if (relation.kind === 'S') return this.isConnectSequence(relation)
     return false
   }
@@ -132,7 +151,9 @@ export class ConnectObjects {
     if (!this.isMappedTable(table) || !plainBtree(index)) return false
     if (index.unique && index.columns[0] === 'id' && matchesConnectName(index.name, [{part: table}, '_pkey'])) return true
     const prefix = index.unique ? 'hcu_idx_' : 'hc_idx_'
+    // the legacy layout named them `<t>_idx_<column>`
     return matchesConnectName(index.name, [prefix, {part: table}, '_', {part: index.columns[0]}])
+      || matchesConnectName(index.name, [{part: table}, '_idx_', {part: index.columns[0]}])
   }
 }
 

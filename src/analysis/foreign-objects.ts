@@ -4,7 +4,9 @@ import {isSaved} from './saved-ddl.js'
 
 // What inside the Connect schema is not Connect's: the objects a rebuild of the schema loses
 // (practice 3). HC020 reports them and `connect:schema:scaffold --move` moves them; both read
-// this one list, so what the audit reports is exactly what the scaffold acts on.
+// this one list, so what the audit reports is exactly what the scaffold acts on. Members of an
+// extension (hstore, uuid-ossp, pg_stat_statements, …, common when the Connect schema is `public`)
+// are never foreign objects: the extension owns them, and moving one would break it and Connect.
 
 export interface ForeignRelation {
   relation: RelationFacts
@@ -32,17 +34,23 @@ export interface ForeignObjects {
   indexes: Array<ForeignAttachment<IndexFacts>>
 }
 
+/** `sfid` with Connect's status columns (`_hc_lastop`, or `_c5_source` in the 2014 layout): shaped by or for Connect. */
+function hasConnectColumns(relation: RelationFacts): boolean {
+  const names = new Set(relation.columns.map(c => c.name))
+  return (relation.kind === 'r' || relation.kind === 'p') && names.has('sfid') && (names.has('_hc_lastop') || names.has('_c5_source'))
+}
+
 export function foreignObjects(snapshot: Snapshot): ForeignObjects {
   const pg = snapshot.postgres!
   const s = pg.schema
   const connect = connectObjectsOf(snapshot)
-  const userTables = pg.relations.filter(r => ['f', 'p', 'r'].includes(r.kind) && !connect.isConnectRelation(r)).map(r => r.name)
+  const userTables = pg.relations.filter(r => ['f', 'p', 'r'].includes(r.kind) && !r.extension && !connect.isConnectRelation(r)).map(r => r.name)
   const relations = pg.relations
     // a sequence owned by one of the user's tables here moves with that table
-    .filter(r => !connect.isConnectRelation(r) && !userTables.some(t => sequenceOwnedBy(r, s, t)))
-    .map(relation => ({leftoverMapping: looksLikeMappedTable(relation), relation}))
+    .filter(r => !r.extension && !connect.isConnectRelation(r) && !userTables.some(t => sequenceOwnedBy(r, s, t)))
+    .map(relation => ({leftoverMapping: looksLikeMappedTable(relation) || hasConnectColumns(relation), relation}))
   const functions = pg.functions
-    .filter(f => !connect.isConnectFunction(f))
+    .filter(f => !f.extension && !connect.isConnectFunction(f))
     .map(fn => ({fn, leftoverMapping: /^hc_.+_(logger|status)$/.test(fn.name)}))
   const connectTables = pg.relations.filter(r => connect.isConnectRelation(r) && r.kind !== 'S')
   return {

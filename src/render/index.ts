@@ -18,6 +18,8 @@ export interface RenderOptions {
   artifactPath?: string
   /** terminal width for the table; 80 when unknown */
   width?: number
+  /** table only: print the summary table alone */
+  summary?: boolean
 }
 
 /** The whole output for one format, without a trailing newline (the command's log adds it). */
@@ -41,7 +43,7 @@ export function renderReport(report: AuditReport, format: OutputFormat, options:
 
     case 'table': {
       const lines: string[] = []
-      renderTable(report, {color: options.color, width: options.width, write: line => lines.push(line)})
+      renderTable(report, {color: options.color, summaryOnly: options.summary, width: options.width, write: line => lines.push(line)})
       return lines.join('\n')
     }
   }

@@ -3,9 +3,12 @@ import type {Finding, Severity} from '../rules/types.js'
 import {SEVERITY_ORDER} from '../rules/types.js'
 import {type AuditReport, countBySeverity, type SkippedRule} from '../workflows/audit/report.js'
 import {ruleLabel, ruleRef} from './docs-url.js'
+import {summaryTable} from './summary.js'
 
 export interface TableOptions {
   color: boolean
+  /** the summary table and the counts only, without the details */
+  summaryOnly?: boolean
   write: (line: string) => void
   /** columns to wrap at; 80 unless the caller knows the terminal is wider */
   width?: number
@@ -126,6 +129,17 @@ export function renderTable(report: AuditReport, options: TableOptions): void {
     const ran = report.rules.length
     options.write('')
     out(wrap(words(ran === 0 ? 'No findings, but no rule could run.' : `No findings: ${ran === 1 ? 'the one rule' : `all ${ran} rules`} that ran passed.`, paint.success), width, '', ''))
+  } else {
+    // one screen first: what was found, how often, where; the details follow
+    options.write('')
+    out(summaryTable(report, width, visible))
+  }
+
+  if (options.summaryOnly) {
+    if (report.skipped.length > 0) out(['', ...wrap(words(`Skipped: ${report.skipped.map(s => s.rule).join(', ')} (run without --summary for the reasons)`, paint.dim), width, '', '')])
+    options.write('')
+    options.write(summaryLine(report, paint))
+    return
   }
 
   for (const severity of SEVERITY_ORDER) {
@@ -138,6 +152,8 @@ export function renderTable(report: AuditReport, options: TableOptions): void {
       out(heading(ruleRef(report, finding.rule), findingLocation(finding), paint[severity]))
       out(wrap(words(finding.message), width, '    ', '    '))
       out(wrap([{paint: paint.success, text: 'fix:'}, ...commandWords(finding.fix, width - 9)], width, '    ', '         '))
+      // the other rules and Connect checks this one finding stands for
+      if (finding.related?.length) out(labelled('also:', finding.related.join(', ')))
     }
   }
 

@@ -1,4 +1,5 @@
 import {uniqueIdSteps} from '../analysis/write-fixes.js'
+import {CAUSES} from './causes.js'
 import type {Rule} from './types.js'
 
 // One cause, two consequences: duplicates (practice 1) and no Bulk writes (practice 8). HC031 no
@@ -10,6 +11,7 @@ export const hc001: Rule = {
     return connection.mappings
       .filter(mapping => mapping.access === 'read_write' && !mapping.upsertField)
       .map(mapping => ({
+        cause: CAUSES.noUniqueId(mapping.object),
         fix: uniqueIdSteps(snapshot.app ?? 'APP', connection.schema, mapping),
         message: `read-write mapping ${mapping.object} has no unique identifier: rows written from Postgres can be duplicated in Salesforce, and its writes can never go through Bulk (SOAP, 200 records a call)`,
         object: mapping.object,

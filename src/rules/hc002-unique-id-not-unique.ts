@@ -1,3 +1,4 @@
+import {CAUSES} from './causes.js'
 import {scanSkip} from './scan-skip.js'
 import type {Rule, RuleHit} from './types.js'
 
@@ -36,9 +37,10 @@ export const hc002: Rule = {
       if (ids && ids.duplicates > 0) {
         hits.push({
           ...where,
-          // keep the value on the row Salesforce already has (sfid set), renumber the others
-          fix: `UPDATE ${table} SET ${col} = gen_random_uuid()::text FROM (SELECT id, row_number() OVER (PARTITION BY ${col} ORDER BY sfid NULLS LAST, id) AS n FROM ${table} WHERE ${col} IS NOT NULL) AS d WHERE ${table}.id = d.id AND d.n > 1`,
-          message: `${where.table}.${column} has ${ids.duplicates} duplicates in ${ids.rows} rows: Connect matches the record Salesforce returns to the wrong row, or Salesforce rejects the write`,
+          // Salesforce already holds the value of every synced row (sfid set): only unsynced rows get a
+          // new one, and of a group with no synced row, the first keeps its value
+          fix: `UPDATE ${table} SET ${col} = gen_random_uuid()::text FROM (SELECT id, row_number() OVER (PARTITION BY ${col} ORDER BY sfid NULLS LAST, id) AS n FROM ${table} WHERE ${col} IS NOT NULL) AS d WHERE ${table}.id = d.id AND d.n > 1 AND ${table}.sfid IS NULL`,
+          message: `${where.table}.${column} has ${ids.duplicates} duplicates in ${ids.rows} rows: Connect matches the record Salesforce returns to the wrong row, or Salesforce rejects the write (the fix renumbers only rows not yet in Salesforce; synced rows sharing a value need a decision in Salesforce)`,
         })
       }
 
@@ -48,6 +50,7 @@ export const hc002: Rule = {
       if (missing.length > 0) {
         hits.push({
           ...where,
+          cause: CAUSES.uniqueIdField(mapping.object),
           fix: `in Salesforce Setup > Object Manager > ${mapping.object} > Fields & Relationships > ${field!.name} > Edit, tick ${missing.join(' and ')} (Salesforce refuses Unique while duplicate values exist)`,
           message: `Salesforce field ${mapping.object}.${field!.name}, the unique identifier of ${mapping.object}, is not marked ${missing.join(' or ')}: Salesforce does not keep it unique, so Connect can match the wrong record`,
         })
@@ -69,7 +72,7 @@ export const hc002: Rule = {
   name: 'unique-id-not-unique',
   needs: ['connect'],
   practice: 1,
-  remedy: 'Give every Postgres row its own value (`UPDATE … SET col = gen_random_uuid()::text WHERE col IS NULL`, and renumber duplicates, keeping the value on the row that already has an `sfid`). In Salesforce, mark the field both **External ID** and **Unique**. Each finding carries the exact SQL or Setup step; `heroku connect:external-ids` plans all of it.',
+  remedy: 'Give every Postgres row its own value (`UPDATE … SET col = gen_random_uuid()::text WHERE col IS NULL`, and renumber duplicates among the rows that have no `sfid` yet: Salesforce already holds the value of every synced row, so it must not change). In Salesforce, mark the field both **External ID** and **Unique**. Each finding carries the exact SQL or Setup step; `heroku connect:external-ids` plans all of it.',
   severity: 'error',
   summary: 'unique identifier is NULL or duplicated in Postgres, or its Salesforce field is not External ID + Unique',
   why: 'Connect matches a record coming from Salesforce first by `sfid`, then by the unique identifier. A row whose identifier is NULL cannot be matched before its `sfid` comes back, so the record is inserted a second time; a duplicated identifier, or a Salesforce field that does not enforce uniqueness, matches the wrong row or makes Salesforce reject the write.',

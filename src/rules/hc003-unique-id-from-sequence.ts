@@ -7,7 +7,6 @@ const SEQUENCE = /\b(nextval|currval|lastval)\s*\(/i
 const RANDOM_UUID = /\b(gen_random_uuid|uuid_generate_v[14]\w*|uuidv[47])\s*\(/i
 // a reference to Connect's `id` column (a generated column's expression), outside string literals
 const ID_COLUMN = /(^|[^\w."$])"?id"?($|[^\w"(])/
-const CONSTANT = /^\(?\s*(NULL|'(?:[^']|'')*'|-?\d+(?:\.\d+)?)\s*\)?(::[\w\s]+(\(\d+\))?)?$/i
 
 function columnDefault(postgres: PostgresFacts, table: string, column: string): null | string | undefined {
   const ids = postgres.uniqueIds.find(u => u.table === table && u.column === column)
@@ -23,18 +22,16 @@ function usesConnectIdSequence(postgres: PostgresFacts, expr: string, table: str
   return name === `${table}_id_seq` || postgres.relations.some(r => r.name === name && sequenceOwnedBy(r, postgres.schema, table, 'id'))
 }
 
-/** What is wrong with the default, or null when it gives every insert a fresh random value. */
-function problem(postgres: PostgresFacts, expr: null | string, table: string): null | {message: string; severity?: 'warning'} {
-  const constant = expr?.match(CONSTANT)
-  if (expr === null || constant?.[1].toUpperCase() === 'NULL') {
-    return {message: 'has no default: every insert must set it, or Connect cannot match the row when the record comes back from Salesforce; give it a UUID default', severity: 'warning'}
-  }
-
-  if (RANDOM_UUID.test(expr)) return null
+/**
+ * What is wrong with the default, or null. Only a default that makes values repeat is a problem:
+ * a sequence, or Connect's own `id`. A column with no default is fine where the app sets the
+ * identifier at INSERT, as the practice advises; rows that really lack it are HC002's NULLs.
+ */
+function problem(postgres: PostgresFacts, expr: null | string, table: string): null | {message: string} {
+  if (expr === null || RANDOM_UUID.test(expr)) return null
   const connectId = usesConnectIdSequence(postgres, expr, table) || ID_COLUMN.test(expr.replaceAll(/'(?:[^']|'')*'/g, "''"))
   if (connectId) return {message: `is derived from Connect's id column (${expr}): id is renumbered when the table is reloaded or the configuration imported into another database, so identifiers repeat`}
   if (SEQUENCE.test(expr)) return {message: `defaults to a sequence (${expr}): sequence values restart and repeat across databases, so they are not unique identifiers`}
-  if (constant) return {message: `defaults to the constant ${expr}: every row inserted without a value gets the same identifier`}
   return null
 }
 
@@ -51,7 +48,6 @@ export const hc003: Rule = {
         fix: `ALTER TABLE ${sqlName(schema, mapping.table)} ALTER COLUMN ${sqlIdent(column)} SET DEFAULT gen_random_uuid()::text`,
         message: `unique identifier ${schema}.${mapping.table}.${column} ${found.message}`,
         object: mapping.object,
-        severity: found.severity,
         table: `${schema}.${mapping.table}`,
       }]
     })
@@ -62,6 +58,6 @@ export const hc003: Rule = {
   practice: 1,
   remedy: 'Give the column a random UUID default, `ALTER TABLE … ALTER COLUMN … SET DEFAULT gen_random_uuid()::text`, so every row gets a value that is unique everywhere at the moment it is inserted. Values already written stay as they are: an identifier must never change once Salesforce has it.',
   severity: 'error',
-  summary: 'unique identifier defaulted from a sequence, from Connect\'s `id` or to a constant, or with no default at all',
-  why: 'The unique identifier is an alias for the Salesforce Id: it must never repeat. Sequences restart and collide when the configuration is imported into another database, and Connect\'s `id` is renumbered by every reload, so such values end up matching the wrong record. Without any default, each insert that forgets the value creates a row Connect cannot match before its `sfid` arrives, which becomes a duplicate.',
+  summary: 'unique identifier defaulted from a sequence or from Connect\'s `id`',
+  why: 'The unique identifier is an alias for the Salesforce Id: it must never repeat. Sequences restart and collide when the configuration is imported into another database, and Connect\'s `id` is renumbered by every reload, so such values end up matching the wrong record. A column without a default is not reported: the app may set the identifier at INSERT, as the practice advises; rows that really lack one are reported by HC002.',
 }

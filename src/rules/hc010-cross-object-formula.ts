@@ -1,5 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
+import {CAUSES} from './causes.js'
+import {formulasFix} from './commands.js'
 import {appFlag} from '../analysis/connect-objects.js'
 import {formulaReferences, isFormula, mappedFields} from '../analysis/salesforce-fields.js'
 
@@ -8,11 +10,11 @@ export const hc010: Rule = {
     return mappedFields(snapshot).flatMap(({column, field, mapping, name, table}): RuleHit[] => {
       if (!isFormula(field)) return []
       const {crossObject, globals} = formulaReferences(field.calculatedFormula)
-      const where = {field: name, object: mapping.object, table}
+      const where = {cause: CAUSES.calculatedFields(mapping.object), field: name, object: mapping.object, table}
       if (crossObject.length > 0) {
         return [{
           ...where,
-          fix: `remove ${name} from the ${mapping.object} mapping, or compute it in Postgres from the mapped columns: heroku connect:schema:scaffold --formulas ${appFlag(snapshot)}`,
+          fix: `remove ${name} from the ${mapping.object} mapping, or compute it in Postgres from the mapped columns: ${formulasFix(appFlag(snapshot))}`,
           message: `${mapping.object}.${name} is a cross-object formula (${crossObject.join(', ')}): edits to the related record do not change ${mapping.object}'s SystemModstamp, so ${column} goes stale`,
         }]
       }

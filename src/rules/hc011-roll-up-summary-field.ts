@@ -1,5 +1,7 @@
 import type {Rule, RuleHit} from './types.js'
 
+import {CAUSES} from './causes.js'
+import {formulasFix} from './commands.js'
 import {appFlag} from '../analysis/connect-objects.js'
 import {looksLikeRollUp, mappedFields, sameName} from '../analysis/salesforce-fields.js'
 
@@ -14,8 +16,9 @@ export const hc011: Rule = {
       if (dataType !== undefined && !dataType.startsWith('Roll-Up Summary')) return []
       const what = dataType ? `a roll-up summary field (${dataType})` : 'probably a roll-up summary field (calculated, with no formula)'
       return [{
+        cause: CAUSES.calculatedFields(mapping.object),
         field: name,
-        fix: `remove ${name} from the ${mapping.object} mapping, or compute it in Postgres from the child rows: heroku connect:schema:scaffold --formulas ${appFlag(snapshot)}`,
+        fix: `remove ${name} from the ${mapping.object} mapping, or compute it in Postgres from the child rows: ${formulasFix(appFlag(snapshot))}`,
         message: `${mapping.object}.${name} is ${what}: Salesforce recalculates it from child records without always touching ${mapping.object}'s SystemModstamp, so ${column} can go stale`,
         object: mapping.object,
         table,

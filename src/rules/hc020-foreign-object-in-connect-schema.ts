@@ -1,6 +1,8 @@
 import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
 import {foreignObjects} from '../analysis/foreign-objects.js'
 import type {IndexFacts, RelationFacts} from '../snapshot/types.js'
+import {CAUSES} from './causes.js'
+import {moveFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 const KINDS: Record<string, {label: string; sql: string}> = {
@@ -14,14 +16,15 @@ export const hc020: Rule = {
     const s = pg.schema
     const helper = s === 'app' ? 'app_local' : 'app'
     const move = (what: string) => `CREATE SCHEMA IF NOT EXISTS ${sqlIdent(helper)}; ALTER ${what} SET SCHEMA ${sqlIdent(helper)};`
-    const scaffold = `heroku connect:schema:scaffold --move ${appFlag(snapshot)}`
+    const keep = moveFix(appFlag(snapshot), 'keep its CREATE statement (pg_dump --schema-only shows it) in your migrations and re-run it after Connect recreates the table')
     const found = foreignObjects(snapshot)
     const hits: RuleHit[] = []
     for (const {leftoverMapping, relation: r} of found.relations) {
       const kind = KINDS[r.kind] ?? {label: 'relation', sql: 'TABLE'}
       const leftover = leftoverMapping ? ' (it looks like the table of a removed mapping)' : ''
       hits.push({
-        fix: r.kind === 'S' && r.ownedBy ? scaffold : move(`${kind.sql} ${sqlName(s, r.name)}`),
+        // an owned sequence cannot change schema on its own
+        fix: r.kind === 'S' && r.ownedBy ? moveFix(appFlag(snapshot), `ALTER SEQUENCE ${sqlName(s, r.name)} OWNED BY NONE; ${move(`SEQUENCE ${sqlName(s, r.name)}`)}`) : move(`${kind.sql} ${sqlName(s, r.name)}`),
         message: `${kind.label} ${s}.${r.name} was not created by Connect${leftover}: rebuilding the connection or its schema loses it`,
         table: `${s}.${r.name}`,
       })
@@ -40,15 +43,18 @@ export const hc020: Rule = {
     for (const {item: trigger, table} of found.triggers) {
       hits.push({
         ...where(table), field: trigger.name,
-        fix: trigger.definition ? `${scaffold} saves it and re-creates it after a rebuild; or keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};` : scaffold,
+        fix: trigger.definition ? moveFix(appFlag(snapshot), `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};`) : keep,
         message: `trigger ${trigger.name} on ${s}.${table.name} is not Connect's: it fires on every row Connect writes and is lost when Connect recreates the table`,
       })
     }
 
     for (const {item: index, table} of found.indexes) {
+      const sfid = index.unique && index.columns.length === 1 && index.columns[0] === 'sfid'
       hits.push({
         ...where(table), field: index.name,
-        fix: index.definition ? `${scaffold} saves it and re-creates it after a rebuild; or keep in your migrations and re-run after an import: ${index.definition};` : scaffold,
+        // a hand-made unique index on sfid stands in for Connect's: HC078 reports that as one finding
+        foldInto: sfid ? CAUSES.sfidIndex(s, table.name, index.name) : undefined,
+        fix: index.definition ? moveFix(appFlag(snapshot), `keep in your migrations and re-run after an import: ${index.definition};`) : keep,
         message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
         severity: 'info',
       })

@@ -4,6 +4,7 @@ import type {Rule} from './types.js'
 import {percent as pct} from '../analysis/api-allowance.js'
 import {apiVersionFix, BULK_DISABLED_FIX, ORDERED_WRITES_FIX} from '../analysis/write-fixes.js'
 import {fmt, predictWrites} from '../analysis/write-prediction.js'
+import {writeModeFix} from './commands.js'
 
 const MIN_RECORDS = 10_000
 const MIN_SHARE = 0.05
@@ -45,7 +46,7 @@ export const hc030: Rule = {
       const share = budget ? ` (${pct(t.calls / budget.max)} of the daily limit)` : ''
       const exhaust = over ? `; the whole backlog needs ${fmt(prediction.totals.apiCalls)} and the org has ${fmt(budget!.remaining)} left today` : ''
       return {
-        fix: `heroku connect:write-mode -a ${app}, then ${steps.join(' and ')} so it goes Bulk`,
+        fix: `${writeModeFix(schema, `-a ${app}`)}, then ${steps.join(' and ')} so it goes Bulk`,
         message: `${fmt(t.records)} pending changes to ${t.object} will be written through SOAP: ${fmt(t.calls)} API ${t.calls === 1 ? 'call' : 'calls'}${share}${exhaust}`,
         object: t.object,
         severity: over ? 'error' : 'warning',

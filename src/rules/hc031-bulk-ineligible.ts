@@ -1,3 +1,4 @@
+import {CAUSES} from './causes.js'
 import type {Rule, RuleHit} from './types.js'
 
 import {apiVersionFix, BULK_DISABLED_FIX, ORDERED_WRITES_FIX, uniqueIdSteps} from '../analysis/write-fixes.js'
@@ -13,6 +14,7 @@ export const hc031: Rule = {
     const version = apiVersionNumber(connection.apiVersion)
     if (version !== null && version < BULK_MIN_API_VERSION) {
       hits.push({
+        cause: CAUSES.apiVersion(),
         fix: apiVersionFix(app, snapshot.salesforce?.newestApiVersion),
         message: `the connection uses Salesforce API version ${connection.apiVersion}: Connect writes through Bulk only from version ${BULK_MIN_API_VERSION}, so every write goes SOAP, 200 records a call`,
       })

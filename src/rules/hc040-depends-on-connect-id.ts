@@ -1,5 +1,7 @@
 import {connectIdDependants} from '../analysis/connect-id-dependants.js'
-import {appFlag, mappingOf} from '../analysis/connect-objects.js'
+import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
+import {CAUSES} from './causes.js'
+import {safeReloadFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 const RENUMBERED = 'which Connect renumbers on reload and on configuration import'
@@ -13,9 +15,10 @@ export const hc040: Rule = {
       const object = mappingOf(snapshot, table)
       const upsert = snapshot.connection?.mappings.find(m => m.object === object)?.upsertField
       return {
-        key: `${s}.${table}.${upsert ? upsert.toLowerCase() : 'sfid'}`,
+        // names in a fix are written as SQL, so a hostile name reads as a name, not as a statement
+        key: `${sqlName(s, table)}.${sqlIdent(upsert ? upsert.toLowerCase() : 'sfid')}`,
         object,
-        reload: `until then reload only with heroku connect:reload ${object ?? table} --safe ${appFlag(snapshot)} (it remaps ids)`,
+        reload: `until then: ${safeReloadFix(object ?? table, appFlag(snapshot))}`,
       }
     }
 
@@ -24,8 +27,11 @@ export const hc040: Rule = {
     for (const fk of dependants.foreignKeys) {
       const {key, object, reload} = advice(fk.toTable)
       const from = `${fk.fromSchema}.${fk.fromTable}`
+      // HC041 reports the same constraint for blocking the reload: one finding names both
       hits.push({
-        field: fk.fromColumns.join(', '), fix: `reference ${key} instead of id; ${reload}`,
+        cause: CAUSES.foreignKey(fk),
+        field: fk.fromColumns.join(', '),
+        fix: `reference ${key} instead of id, then drop the constraint: ALTER TABLE ${sqlName(fk.fromSchema, fk.fromTable)} DROP CONSTRAINT ${sqlIdent(fk.name)}; ${reload}`,
         message: `foreign key ${fk.name} on ${from}(${fk.fromColumns.join(', ')}) references ${s}.${fk.toTable}.id, ${RENUMBERED}`,
         object, table: from,
       })
@@ -34,7 +40,7 @@ export const hc040: Rule = {
     for (const view of dependants.readers) {
       const {key, object, reload} = advice(view.table)
       hits.push({
-        fix: `select ${key} in ${view.schema}.${view.name} instead of id; ${reload}`,
+        fix: `select ${key} in ${sqlName(view.schema, view.name)} instead of id; ${reload}`,
         message: `${view.kind} ${view.schema}.${view.name} reads ${s}.${view.table}.id, ${RENUMBERED}`,
         object, table: `${view.schema}.${view.name}`,
       })
@@ -44,7 +50,7 @@ export const hc040: Rule = {
       const table = `${column.schema}.${column.table}`
       const {key, object, reload} = advice(column.mappedTable)
       hits.push({
-        field: column.column, fix: `store ${key} in ${table} instead; ${reload}`,
+        field: column.column, fix: `store ${key} in ${sqlName(column.schema, column.table)} instead; ${reload}`,
         message: `${column.type} column ${table}.${column.column} probably holds ${s}.${column.mappedTable} ids, ${RENUMBERED}`,
         object, severity: 'warning', table,
       })

@@ -1,4 +1,5 @@
 import {connectObjectsOf, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects.js'
+import {CAUSES} from './causes.js'
 import type {Rule, RuleHit} from './types.js'
 
 export const hc041: Rule = {
@@ -14,7 +15,9 @@ export const hc041: Rule = {
       const to = `${fk.toSchema}.${fk.toTable}`
       const columns = fk.fromColumns.join(', ')
       hits.push({
+        consequence: toConnect ? `it also stops Connect clearing ${to} on reload (with CASCADE it would empty ${from})` : undefined,
         field: columns,
+        foldInto: CAUSES.foreignKey(fk),
         fix: `ALTER TABLE ${sqlName(fk.fromSchema, fk.fromTable)} DROP CONSTRAINT ${sqlIdent(fk.name)};`,
         message: toConnect
           ? `foreign key ${fk.name} on ${from}(${columns}) references Connect table ${to}: it stops Connect clearing ${to} on reload (with CASCADE it would empty ${from})`

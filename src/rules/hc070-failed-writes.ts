@@ -1,3 +1,5 @@
+import {sqlName} from '../analysis/connect-objects.js'
+import {quoteLiteral} from '../sql.js'
 import {scanSkip} from './scan-skip.js'
 import type {Rule} from './types.js'
 
@@ -20,7 +22,7 @@ export const hc070: Rule = {
     const objectOf = (table: string) => connection?.mappings.find(m => m.table === table.toLowerCase())?.object ?? null
     // retry by capturing the FAILED rows again, as an insert when they never got an sfid: this works
     // under both write algorithms and for failures already moved to _trigger_log_archive
-    const fix = (table: string) => `heroku connect:write-errors -a ${snapshot.app ?? 'APP'}, fix the cause, then retry: SELECT CASE WHEN t.sfid IS NULL THEN ${schema}.hc_capture_insert_from_row(hstore(t.*), '${table}', ARRAY[]::text[]) ELSE ${schema}.hc_capture_update_from_row(hstore(t.*), '${table}', ARRAY[]::text[]) END FROM ${schema}.${table} t WHERE t._hc_lastop = 'FAILED'`
+    const fix = (table: string) => `heroku connect:write-errors -a ${snapshot.app ?? 'APP'}, fix the cause, then retry: SELECT CASE WHEN t.sfid IS NULL THEN ${sqlName(schema, 'hc_capture_insert_from_row')}(hstore(t.*), ${quoteLiteral(table)}, ARRAY[]::text[]) ELSE ${sqlName(schema, 'hc_capture_update_from_row')}(hstore(t.*), ${quoteLiteral(table)}, ARRAY[]::text[]) END FROM ${sqlName(schema, table)} t WHERE t._hc_lastop = 'FAILED'`
     const what = (table: string) => objectOf(table) ?? `${schema}.${table}`
 
     return [

@@ -1,3 +1,5 @@
+import {sqlName} from '../analysis/connect-objects.js'
+import {writeModeFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 const fmt = (n: number) => n.toLocaleString('en-US')
@@ -39,7 +41,7 @@ export const hc071: Rule = {
     const pending = triggerLog.pending.reduce((n, p) => n + p.count, 0)
     if (pending >= MAX_PENDING) {
       hits.push({
-        fix: `heroku connect:write-mode -a ${app}`,
+        fix: writeModeFix(schema, `-a ${app}`),
         message: `${fmt(pending)} changes are waiting in ${table} to be written to Salesforce`,
         table,
       })
@@ -48,7 +50,7 @@ export const hc071: Rule = {
     const archiveAge = triggerLog.archiveOldestAt ? now - Date.parse(triggerLog.archiveOldestAt) : 0
     if (archiveAge > ARCHIVE_DAYS * 24 * HOUR) {
       hits.push({
-        fix: `heroku connect:info -a ${app}; to reclaim the space: DELETE FROM ${schema}._trigger_log_archive WHERE created_at < now() - interval '${ARCHIVE_DAYS} days'`,
+        fix: `heroku connect:info -a ${app}; to reclaim the space: DELETE FROM ${sqlName(schema, '_trigger_log_archive')} WHERE created_at < now() - interval '${ARCHIVE_DAYS} days'`,
         message: `the oldest row in ${schema}._trigger_log_archive is ${age(archiveAge)} old (about ${fmt(triggerLog.archiveRows)} rows): Connect purges it after ${ARCHIVE_DAYS} days, so the archive is not being purged`,
         severity: 'info',
         table: `${schema}._trigger_log_archive`,

@@ -1,5 +1,6 @@
 import type {Rule} from './types.js'
 
+import {CAUSES} from './causes.js'
 import {appFlag} from '../analysis/connect-objects.js'
 import {describedObject, isRequiredOnInsert} from '../analysis/salesforce-fields.js'
 
@@ -13,6 +14,7 @@ export const hc076: Rule = {
       return object.fields
         .filter(field => isRequiredOnInsert(field) && !mapped.has(field.name.toLowerCase()))
         .map(field => ({
+          cause: CAUSES.requiredFields(mapping.object),
           field: field.name,
           fix: `add ${field.name} to the ${mapping.object} mapping and set ${field.name.toLowerCase()} on every insert: heroku addons:open herokuconnect ${appFlag(snapshot)}`,
           message: `read-write mapping ${mapping.object} lacks ${field.name}, which Salesforce requires on insert: rows inserted into ${schema}.${mapping.table} fail with REQUIRED_FIELD_MISSING`,

@@ -19,10 +19,12 @@ import {hc073} from './hc073-bad-state.js'
 import {hc074} from './hc074-api-budget.js'
 import {hc075} from './hc075-connect-system-tables.js'
 import {hc076} from './hc076-required-field-not-mapped.js'
+import {hc077} from './hc077-connect-runtime-missing.js'
+import {hc078} from './hc078-mapped-table-shape.js'
 import {hc080} from './hc080-connect-diagnose.js'
 
 /** Every rule, in catalog order (DESIGN.md §5). */
 export const RULES: readonly Rule[] = [
   hc001, hc002, hc003, hc010, hc011, hc020, hc030, hc031, hc040, hc041,
-  hc050, hc060, hc070, hc071, hc072, hc073, hc074, hc075, hc076, hc080,
+  hc050, hc060, hc070, hc071, hc072, hc073, hc074, hc075, hc076, hc077, hc078, hc080,
 ]

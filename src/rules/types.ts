@@ -21,8 +21,26 @@ export interface Finding {
   related?: string[]
 }
 
-/** What a rule's check returns; the runner adds rule, practice and the default severity. */
-export type RuleHit = Partial<Pick<Finding, 'field' | 'object' | 'related' | 'severity' | 'table'>> & Pick<Finding, 'fix' | 'message'>
+/**
+ * What a rule's check returns; the runner adds rule, practice and the default severity.
+ *
+ * One cause, one finding (DESIGN.md §4): a hit that names a cause (`cause`) absorbs the hits of
+ * other rules that say `foldInto` the same key, e.g. HC041 on a foreign key that HC040 already
+ * reports, or a check of Connect's diagnose that repeats HC001. The absorbed rule's id goes into
+ * `related`, its `consequence` (a clause) is added to the message, and the more severe of the
+ * two wins. A hit whose key no other hit names (its rule did not run, or did not fire) stands
+ * alone, unchanged.
+ */
+export type RuleHit = Partial<Pick<Finding, 'field' | 'object' | 'related' | 'severity' | 'table'>> & Pick<Finding, 'fix' | 'message'> & {
+  /** the cause this finding reports, as a key other rules' hits may fold into */
+  cause?: string
+  /** fold this hit into the finding of another rule that reports this cause (the first of several that one does), if there is one */
+  foldInto?: string | string[]
+  /** when folded: what this rule adds to the other finding's message, e.g. "it also blocks the reload" */
+  consequence?: string
+  /** when folded: the id to list in `related` instead of the rule's own, e.g. "connect:diagnose" */
+  relatedId?: string
+}
 
 export interface RuleMeta {
   /** stable id, e.g. HC001 */

@@ -16,6 +16,7 @@ export function connectionFacts(details: ConnectionDetails, validations: null | 
     schema: details.schema_name,
     soapBatchSize: typeof details.soap_batch_size === 'number' ? details.soap_batch_size : null,
     state: details.state,
+    stateSince: stringOr(details.updated_at) ?? (details.state === 'NEW' ? stringOr(details.created_at) : null),
     validations: validations ? validationChecks(validations) : null,
   }
 }
@@ -32,10 +33,13 @@ function mappingFacts(mapping: MappingDetails): MappingFacts {
     pollingSeconds: config.sf_polling_seconds ?? mapping.sf_polling_seconds ?? null,
     state: mapping.state ?? null,
     stateDescription: mapping.state_description ?? null,
+    stateSince: stringOr(mapping.updated_at),
     table: mapping.object_name.toLowerCase(),
     upsertField: config.upsert_field ?? mapping.upsert_field ?? null,
   }
 }
+
+const stringOr = (value: unknown): null | string => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null)
 
 function validationChecks(report: ValidationReport): ValidationCheck[] {
   const checks: ValidationCheck[] = []

@@ -33,6 +33,8 @@ export interface ConnectionFacts {
   schema: string
   /** connection state; null in an export file */
   state: null | string
+  /** when the connection entered its state, as far as Connect tells (its updated_at; created_at while NEW) */
+  stateSince?: null | string
   apiVersion: null | string
   features: Record<string, boolean>
   logDrain: boolean | null
@@ -60,6 +62,8 @@ export interface MappingFacts {
   maxDailyApiCalls: null | number
   state: null | string
   stateDescription: null | string
+  /** when the mapping entered its state, as far as Connect tells (the mapping's updated_at) */
+  stateSince?: null | string
 }
 
 export interface ValidationCheck {
@@ -104,11 +108,33 @@ export interface RelationFacts {
   indexes: IndexFacts[]
   /** sequences only: the table.column that owns it, as Connect's serial sequences are owned */
   ownedBy: null | string
+  /** the extension it belongs to (`pg_depend.deptype = 'e'`): never the user's own object */
+  extension?: null | string
 }
 
 export interface FunctionFacts {
   name: string
   signature: string
+  /** the extension it belongs to (hstore, uuid-ossp, …): never the user's own object */
+  extension?: null | string
+}
+
+/** an installed extension, wherever its schema is */
+export interface ExtensionFacts {
+  name: string
+  schema: string
+  version: string
+}
+
+/** Connect's runtime dependencies outside its schema (HC077) */
+export interface RuntimeFacts {
+  /** the database's name, for the ALTER DATABASE in a fix */
+  database: string
+  extensions: ExtensionFacts[]
+  /** schemas holding a `get_xmlbinary()` */
+  xmlbinaryFunction: string[]
+  /** search_path as new sessions get it: the database's setting (or the server's), and each role's in this database */
+  searchPath: {database: string; roles: Array<{role: string; value: string}>}
 }
 
 export interface ForeignKeyFacts {
@@ -192,6 +218,8 @@ export interface PostgresFacts {
   xmlbinary: {database: null | string; roles: Array<{role: string; database: null | string; value: string}>}
   /** triggers and indexes on Connect's tables whose DDL `connect:schema:scaffold --move` saved; absent in older snapshots */
   savedDdl?: SavedDdlFacts[]
+  /** null when not collected (older snapshots) */
+  runtime?: null | RuntimeFacts
 }
 
 // ---- Salesforce ----

@@ -70,6 +70,8 @@ export interface FindingJson {
   field: null | string
   message: string
   fix: string
+  /** present when other rules or Connect's diagnose found the same cause */
+  related?: string[]
 }
 
 export interface AuditJson {

@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto'
+import pg from 'pg'
 
 import {createDatabase, dropDatabase, providePostgres, type PostgresServer} from '../../src/sandbox/postgres/server.js'
 
@@ -42,5 +43,16 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     },
     name,
     url,
+  }
+}
+
+/** Runs `work` on a fresh client of `url`, closed afterwards. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({connectionString: url})
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
   }
 }

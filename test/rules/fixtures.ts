@@ -114,6 +114,12 @@ function postgres(): PostgresFacts {
       {columns: [column('id', 'integer')], indexes: [], kind: 'r', name: '_sf_event_log', ownedBy: null, triggers: []},
       ...['contact', 'account', 'opportunity', '_trigger_log', '_hcmeta', '_sf_event_log'].map(t => ({columns: [], indexes: [], kind: 'S', name: `${t}_id_seq`, ownedBy: `${t}.id`, triggers: []})),
     ],
+    runtime: {
+      database: 'acme',
+      extensions: [{name: 'hstore', schema: 'public', version: '1.8'}, {name: 'plpgsql', schema: 'pg_catalog', version: '1.0'}],
+      searchPath: {database: '"$user", public', roles: []},
+      xmlbinaryFunction: ['public'],
+    },
     schema: 'salesforce',
     schemaExists: true,
     serverVersion: 150_020,

@@ -20,8 +20,8 @@ describe('HC002 unique-id-not-unique', () => {
       },
       {
         ...base,
-        fix: 'UPDATE salesforce.account SET external_id__c = gen_random_uuid()::text FROM (SELECT id, row_number() OVER (PARTITION BY external_id__c ORDER BY sfid NULLS LAST, id) AS n FROM salesforce.account WHERE external_id__c IS NOT NULL) AS d WHERE salesforce.account.id = d.id AND d.n > 1',
-        message: 'salesforce.account.external_id__c has 3 duplicates in 500 rows: Connect matches the record Salesforce returns to the wrong row, or Salesforce rejects the write',
+        fix: 'UPDATE salesforce.account SET external_id__c = gen_random_uuid()::text FROM (SELECT id, row_number() OVER (PARTITION BY external_id__c ORDER BY sfid NULLS LAST, id) AS n FROM salesforce.account WHERE external_id__c IS NOT NULL) AS d WHERE salesforce.account.id = d.id AND d.n > 1 AND salesforce.account.sfid IS NULL',
+        message: 'salesforce.account.external_id__c has 3 duplicates in 500 rows: Connect matches the record Salesforce returns to the wrong row, or Salesforce rejects the write (the fix renumbers only rows not yet in Salesforce; synced rows sharing a value need a decision in Salesforce)',
       },
       {
         ...base,

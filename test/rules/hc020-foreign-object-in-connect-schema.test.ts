@@ -72,13 +72,13 @@ describe('HC020 foreign-object-in-connect-schema', () => {
     ])
   })
 
-  it('quotes hostile names and points owned sequences at scaffold', () => {
+  it('quotes hostile names, and detaches an owned sequence before moving it', () => {
     const snapshot = inSchema('Org')
     snapshot.postgres!.relations.push(relation('we"ird', 'r'), relation('stray_seq', 'S', {ownedBy: 'app.orders.id'}))
     snapshot.postgres!.functions.push({name: 'user', signature: 'a integer, b text'})
     expect(runRules([hc020], snapshot).findings.map(f => f.fix)).to.deep.equal([
       'CREATE SCHEMA IF NOT EXISTS app; ALTER TABLE "Org"."we""ird" SET SCHEMA app;',
-      'heroku connect:schema:scaffold --move -a acme-crm',
+      'ALTER SEQUENCE "Org".stray_seq OWNED BY NONE; CREATE SCHEMA IF NOT EXISTS app; ALTER SEQUENCE "Org".stray_seq SET SCHEMA app;',
       'CREATE SCHEMA IF NOT EXISTS app; ALTER FUNCTION "Org"."user"(a integer, b text) SET SCHEMA app;',
     ])
   })
@@ -106,6 +106,18 @@ describe('HC020 foreign-object-in-connect-schema', () => {
       {columns: ['state', 'table_name'], definition: '', name: '_trigger_log_idx_state_table_name', unique: false},
     )
     expect(runRules([hc020], withIndexes).findings).to.deep.equal([])
+  })
+
+  it('never reports the members of an extension, even when the Connect schema is public', () => {
+    const snapshot = inSchema('public')
+    const pg = snapshot.postgres!
+    pg.functions.push(
+      {extension: 'hstore', name: 'akeys', signature: 'hstore'},
+      {extension: 'uuid-ossp', name: 'uuid_generate_v4', signature: ''},
+      {extension: null, name: 'touch_updated_at', signature: ''},
+    )
+    pg.relations.push(relation('pg_stat_statements', 'v', {extension: 'pg_stat_statements'}), relation('my_notes', 'r'))
+    expect(runRules([hc020], snapshot).findings.map(f => f.table ?? f.field)).to.deep.equal(['public.my_notes', 'touch_updated_at()'])
   })
 
   it('is skipped without the Connect configuration or the database', () => {

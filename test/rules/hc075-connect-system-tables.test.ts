@@ -29,9 +29,36 @@ describe('HC075 connect-system-tables', () => {
       }),
       finding({
         fix: 'heroku connect:recover -a acme-crm',
-        message: 'mapped table salesforce.opportunity lacks Connect\'s trigger hc_opportunity_logtrigger and hc_opportunity_status_trigger: changes to it are not captured for Salesforce',
-        object: 'Opportunity', table: 'salesforce.opportunity',
+        message: 'mapped table salesforce.opportunity lacks Connect\'s trigger hc_opportunity_logtrigger and hc_opportunity_status_trigger: edits made in Postgres to this read-only mapping are no longer recorded in salesforce._trigger_log (as READONLY), so nothing shows that Connect will overwrite them',
+        object: 'Opportunity', severity: 'warning', table: 'salesforce.opportunity',
       }),
+    ])
+  })
+
+  it('reports a schema Connect never built once, not once per missing table and trigger', () => {
+    const snapshot = healthySnapshot()
+    const pg = snapshot.postgres!
+    for (const table of ['_hcmeta', '_trigger_log', '_trigger_log_archive']) pg.systemTables[table] = null
+    for (const relation of pg.relations) relation.triggers = []
+    expect(runRules([hc075], snapshot).findings).to.deep.equal([finding({
+      fix: 'point --database-url at the database the connection syncs (heroku connect:info -a acme-crm); if it is this one, heroku connect:recover -a acme-crm so Connect rebuilds its tables',
+      message: 'schema salesforce has none of Connect\'s system tables (_hcmeta, _trigger_log, _trigger_log_archive), and none of its 3 mapped tables have Connect\'s triggers: Connect did not build it (a hand-made, ORM or dumped copy?), and a connection using it goes DB_UNAVAILABLE',
+      table: 'salesforce',
+    })])
+    // without _trigger_log alone, its finding stands for the triggers that cannot log into it
+    pg.systemTables._hcmeta = [column('id', 'integer')]
+    pg.systemTables._trigger_log_archive = healthySnapshot().postgres!.systemTables._trigger_log_archive
+    expect(runRules([hc075], snapshot).findings.map(f => f.message)).to.deep.equal([
+      'Connect system table salesforce._trigger_log is missing: the connection goes DB_UNAVAILABLE, and no change to a mapped table can be logged',
+    ])
+  })
+
+  it('warns when only the status trigger is missing: the log still captures changes', () => {
+    const snapshot = healthySnapshot()
+    const contact = snapshot.postgres!.relations.find(r => r.name === 'contact')!
+    contact.triggers = [contact.triggers[0]]
+    expect(runRules([hc075], snapshot).findings.map(f => [f.severity, f.message])).to.deep.equal([
+      ['warning', 'mapped table salesforce.contact lacks Connect\'s trigger hc_contact_status_trigger: its _hc_lastop and _hc_err are not kept up to date'],
     ])
   })
 

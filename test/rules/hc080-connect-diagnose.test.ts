@@ -1,5 +1,7 @@
 import {expect} from 'chai'
 
+import {hc001} from '../../src/rules/hc001-read-write-without-unique-id.js'
+import {hc076} from '../../src/rules/hc076-required-field-not-mapped.js'
 import {hc080} from '../../src/rules/hc080-connect-diagnose.js'
 import {runRules} from '../../src/rules/runner.js'
 import {healthySnapshot, withoutSource} from './fixtures.js'
@@ -22,6 +24,27 @@ describe('HC080 connect-diagnose', () => {
         message: 'Number of Fields: Mapping has 120 fields',
         object: 'Contact', practice: null, rule: 'HC080', severity: 'warning', table: 'salesforce.contact',
       },
+    ])
+  })
+
+  it('folds a check that repeats another rule\'s finding into it, and keeps the others', () => {
+    const snapshot = healthySnapshot()
+    const contact = snapshot.connection!.mappings[0]
+    contact.upsertField = null
+    const lead = {...contact, object: 'Lead', table: 'lead'}
+    snapshot.connection!.mappings.push(lead)
+    snapshot.connection!.validations = [
+      {displayName: 'Upsert Field / Unique Identifier', docUrl: null, level: 'error', message: 'Read-write mapping Contact has no unique identifier.', object: 'Contact', ruleId: 'MUST_HAVE_UNIQUE_IDENTIFIER'},
+      {displayName: 'Required Fields', docUrl: null, level: 'error', message: 'LastName is required.', object: 'Lead', ruleId: 'MUST_MAP_REQUIRED_FIELDS'},
+      {displayName: 'Configured Logging', docUrl: null, level: 'warning', message: 'No log drain.', object: null, ruleId: 'SHOULD_HAVE_LOG_DRAIN'},
+    ]
+    const findings = runRules([hc001, hc076, hc080], snapshot).findings
+    expect(findings.map(f => [f.rule, f.object, f.related ?? null])).to.deep.equal([
+      ['HC001', 'Contact', ['HC031', 'connect:diagnose']],
+      ['HC001', 'Lead', ['HC031']],
+      // HC076 needs Lead described in Salesforce; it is not, so Connect's check stands alone
+      ['HC080', 'Lead', null],
+      ['HC080', null, null],
     ])
   })
 

@@ -8,14 +8,19 @@ import {buildAppDatabase} from '../../src/sandbox/postgres/build.js'
 import {truncateIdentifier} from '../../src/sandbox/postgres/names.js'
 import {quoteIdent, quoteLiteral} from '../../src/sql.js'
 import {collectPostgres} from '../../src/snapshot/postgres/collect.js'
+import type {Finding} from '../../src/rules/types.js'
 import type {ConnectionFacts, PostgresFacts, Snapshot} from '../../src/snapshot/types.js'
-import {createTestDatabase, testServerUrl} from '../helpers/postgres.js'
+import {sqlStatements} from '../helpers/fix-sql.js'
+import {createTestDatabase, testServerUrl, withClient} from '../helpers/postgres.js'
 
 // A Connect database whose schema is not `salesforce` and whose every name is hostile: quotes,
 // semicolons, comment markers, unicode, names at and past Postgres's 63-byte limit. The collector
-// must read it exactly, never fail, and never let a name reach the SQL text unquoted (a decoy
-// table `x` stands where an injected `DROP TABLE x` would land). The rules must then recognise
-// every object Connect made, however its name was cut, and report only the app's own objects.
+// must read it exactly, never fail, and never let a name reach the SQL text unquoted. The rules
+// must then recognise every object Connect made, however its name was cut, report only the app's
+// own objects, and print fixes that are safe to paste: every SQL statement in every fix is run
+// against this database inside a transaction that is rolled back, and must parse, find the names
+// it uses and change nothing but its own finding's object. Injected text would land on `x`, on
+// Connect's tables or on the app's: all of them are checked, not a decoy nothing can reach.
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 
@@ -105,16 +110,6 @@ function connectionFactsOf(app: AppSpec): ConnectionFacts {
       pollingSeconds: null, state: 'DATA_SYNCED', stateDescription: null, table: m.object.toLowerCase(), upsertField: m.upsertField ?? null,
     })),
     name: app.connection.name, origin: 'api', schema: app.connection.schema, state: app.connection.state, validations: null,
-  }
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
   }
 }
 
@@ -224,9 +219,97 @@ for (const schema of SCHEMAS) {
         expect(hc020.map(f => f.table).sort()).to.deep.equal([`${schema}.my notes; --`, `${schema}.report; view`])
       })
 
+      it('prints fixes whose every SQL statement parses, finds its names and changes only its own object', async function () {
+        this.timeout(120_000)
+        const results = await withClient(url, client => runFixes(client, schema, findings))
+        const failed = results.filter(r => r.error && !ACCEPTABLE_ERRORS.has(r.error.code))
+        expect(failed.map(r => `${r.rule}: ${r.error!.code} ${r.error!.message} in ${r.sql}`)).to.deep.equal([])
+        const strays = results.filter(r => r.dropped.length > 0 || r.touched.some(t => !r.allowed.has(t)))
+        expect(strays.map(r => `${r.rule} touched ${r.touched.join(', ')} dropped ${r.dropped.join(', ')}: ${r.sql}`)).to.deep.equal([])
+        // not vacuous: the moves, the constraint drops and the retries of failed rows all ran
+        const ran = new Set(results.filter(r => !r.error).map(r => r.rule))
+        expect([...ran].sort()).to.include.members(['HC020', 'HC040', 'HC070'])
+        const {rows} = await withClient(url, client => client.query<{x: null | string}>("SELECT to_regclass('public.x')::text AS x"))
+        expect(rows[0].x).to.equal('x')
+      })
+
       it('HC075 finds Connect\'s tables and the triggers of every mapped table, whatever their names', () => {
         expect(findings.filter(f => f.rule === 'HC075').map(f => f.message)).to.deep.equal([])
       })
     })
   })
+}
+
+/** Errors a correct fix may meet here (the object already exists, a duplicate blocks a unique index); never a syntax or name error. */
+const ACCEPTABLE_ERRORS = new Set(['42P07', '42710', '23505'])
+
+interface FixRun {
+  rule: string
+  sql: string
+  error: null | {code: string; message: string}
+  /** tables (by name) whose catalog rows or data the statement changed; indexes, sequences and toast count as their table */
+  touched: string[]
+  dropped: string[]
+  allowed: Set<string>
+}
+
+/** Runs the statements of each fix in order, in one transaction per fix that is rolled back, each in its own savepoint. */
+async function runFixes(client: pg.Client, schema: string, findings: Finding[]): Promise<FixRun[]> {
+  const out: FixRun[] = []
+  for (const finding of findings) {
+    const own = finding.table?.startsWith(`${schema}.`) ? finding.table.slice(schema.length + 1) : finding.table?.split('.').slice(1).join('.')
+    // Connect's capture functions queue the retried rows in _trigger_log
+    const allowed = new Set([own, ...(finding.rule === 'HC070' ? ['_trigger_log'] : [])].filter((t): t is string => Boolean(t)))
+    const statements = sqlStatements(finding.fix)
+    if (statements.length === 0) continue
+    await client.query('BEGIN')
+    try {
+      const before = await relationOids(client)
+      for (const sql of statements) {
+        await client.query('SAVEPOINT fix')
+        let error: FixRun['error'] = null
+        try {
+          await client.query(sql)
+        } catch (error_) {
+          const e = error_ as {code: string; message: string}
+          error = {code: e.code, message: e.message}
+          await client.query('ROLLBACK TO SAVEPOINT fix')
+        }
+
+        const touched = await touchedTables(client)
+        const after = new Set(await relationOids(client))
+        out.push({allowed, dropped: before.filter(oid => !after.has(oid)), error, rule: finding.rule, sql, touched})
+      }
+    } finally {
+      await client.query('ROLLBACK')
+    }
+  }
+
+  return out
+}
+
+async function relationOids(client: pg.Client): Promise<string[]> {
+  const {rows} = await client.query<{oid: string}>("SELECT oid::text FROM pg_class WHERE relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname LIKE 'pg\\_%' OR nspname = 'information_schema')")
+  return rows.map(r => r.oid)
+}
+
+/** Tables whose pg_class, pg_attribute or pg_attrdef rows this transaction wrote, or whose rows it changed. */
+async function touchedTables(client: pg.Client): Promise<string[]> {
+  const {rows} = await client.query<{name: string}>(`
+    WITH me AS (SELECT (txid_current() % 4294967296)::text AS xid),
+    rels AS (
+      SELECT c.oid AS rel FROM pg_class c, me WHERE c.xmin::text = me.xid
+      UNION SELECT a.attrelid FROM pg_attribute a, me WHERE a.xmin::text = me.xid
+      UNION SELECT d.adrelid FROM pg_attrdef d, me WHERE d.xmin::text = me.xid
+      UNION SELECT relid FROM pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0)
+    SELECT DISTINCT coalesce(
+             (SELECT t.relname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid),
+             (SELECT t.relname FROM pg_class t WHERE t.reltoastrelid = c.oid),
+             (SELECT t.relname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass
+                 AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1),
+             c.relname) AS name
+      FROM rels JOIN pg_class c ON c.oid = rels.rel
+     WHERE c.relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname = 'pg_toast')
+     ORDER BY 1`)
+  return rows.map(r => r.name)
 }

@@ -10,7 +10,7 @@ import {collectPostgres} from '../../src/snapshot/postgres/collect.js'
 import type {Queryable} from '../../src/snapshot/postgres/queryable.js'
 import {pendingFromRuns, readRuns, runsQuery} from '../../src/snapshot/postgres/trigger-log.js'
 import type {ConnectionFacts, LogRunFacts, PostgresFacts} from '../../src/snapshot/types.js'
-import {createTestDatabase, testServerUrl} from '../helpers/postgres.js'
+import {createTestDatabase, testServerUrl, withClient} from '../helpers/postgres.js'
 
 // The audit's Postgres collector against real databases built the way Connect leaves them
 // (src/sandbox/postgres/build.ts): its round trips, its read-only transaction, the trigger-log
@@ -39,16 +39,6 @@ async function buildDatabase(label: string, app: AppSpec, org: OrgSpec, logRows 
   }
 
   return {drop, name: db.name, roleName, url: db.url}
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 /** What the Connect API reports for the app's connection, as the collector receives it. */

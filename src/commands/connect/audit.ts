@@ -30,6 +30,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
     {command: '<%= config.bin %> <%= command.id %> --config-file example-app.json --database-url "$DATABASE_URL"', description: 'lint an export file and a database offline, before importing'},
     {command: '<%= config.bin %> <%= command.id %> --app example-app --format sarif --output connect.sarif', description: 'write SARIF for GitHub code scanning'},
     {command: '<%= config.bin %> <%= command.id %> --app example-app --only HC001,HC030 --json', description: 'run two rules and print JSON'},
+    {command: '<%= config.bin %> <%= command.id %> --app example-app --summary', description: 'one screen: each rule that found something, how often and where'},
     {command: '<%= config.bin %> <%= command.id %> --app example-app --max-scan-seconds 300', description: 'give each scan of a big table without Connect\'s unique index up to 5 minutes'},
   ]
 
@@ -45,6 +46,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
     format: Flags.string({char: 'f', default: 'table', description: 'output format', options: ['table', 'json', 'markdown', 'sarif', 'junit']}),
     only: Flags.string({delimiter: ',', description: 'run only these rules (ids or names, comma-separated)', multiple: true}),
     output: Flags.file({char: 'o', description: 'write the report to this file instead of stdout'}),
+    summary: Flags.boolean({default: false, description: 'print only the summary table: rule, severity, count and objects (table format)'}),
     skip: Flags.string({delimiter: ',', description: 'skip these rules (ids or names, comma-separated)', multiple: true}),
     waivers: Flags.file({default: '.connect-guard.json', description: 'waiver file: findings accepted with a reason and an expiry date'}),
   }
@@ -83,6 +85,7 @@ collect (auth, network, database). Rules whose input is missing are reported as 
     const report = analyse(snapshot, rules, waivers, snapshot.collectedAt.slice(0, 10))
     const text = renderReport(report, format as 'table', {
       artifactPath: flags['config-file'],
+      summary: flags.summary,
       color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
       toolVersion: this.config.pjson.version,
       width: Math.max(80, Math.min(process.stdout.columns ?? 80, 120)),

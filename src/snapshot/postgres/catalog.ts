@@ -1,4 +1,4 @@
-import type {ColumnFacts, ForeignKeyFacts, FunctionFacts, IdDependentFacts, IdLikeColumnFacts, IndexFacts, RelationFacts, TriggerFacts} from '../types.js'
+import type {ColumnFacts, ForeignKeyFacts, FunctionFacts, IdDependentFacts, IdLikeColumnFacts, IndexFacts, RelationFacts, RuntimeFacts, TriggerFacts} from '../types.js'
 import type {Queryable} from './queryable.js'
 
 // Catalog reads for the Connect schema. One query per concern, whatever the number of tables:
@@ -6,6 +6,11 @@ import type {Queryable} from './queryable.js'
 // parameter, so hostile schema names cannot reach the SQL text.
 
 const SYSTEM_SCHEMAS = `('pg_catalog', 'information_schema', 'pg_toast')`
+
+/** The extension owning the object `oid` of catalog `catalog`, if any (hstore's functions, pg_stat_statements' view). */
+const extensionOf = (catalog: string, oid: string) => `(SELECT e.extname FROM pg_depend dx JOIN pg_extension e ON e.oid = dx.refobjid
+              WHERE dx.classid = '${catalog}'::regclass AND dx.objid = ${oid} AND dx.refclassid = 'pg_extension'::regclass
+                AND dx.deptype = 'e' LIMIT 1)`
 
 export async function readSettings(db: Queryable, schema: string): Promise<{serverVersion: number; schemaExists: boolean; xmlbinary: {database: null | string; roles: Array<{database: null | string; role: string; value: string}>}}> {
   const {rows} = await db.query<{cfg: string; datname: null | string; rolname: null | string; schema_exists: boolean; version: number}>(
@@ -32,7 +37,7 @@ export async function readSettings(db: Queryable, schema: string): Promise<{serv
 }
 
 export async function readRelations(db: Queryable, schema: string): Promise<RelationFacts[]> {
-  const {rows} = await db.query<{columns: ColumnFacts[] | null; indexes: IndexFacts[] | null; kind: string; name: string; owned_by: null | string; triggers: TriggerFacts[] | null}>(
+  const {rows} = await db.query<{columns: ColumnFacts[] | null; extension: null | string; indexes: IndexFacts[] | null; kind: string; name: string; owned_by: null | string; triggers: TriggerFacts[] | null}>(
     `SELECT c.relname AS name, c.relkind::text AS kind,
             (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
                      'notNull', a.attnotnull, 'default', pg_get_expr(ad.adbin, ad.adrelid)) ORDER BY a.attnum)
@@ -52,7 +57,8 @@ export async function readRelations(db: Queryable, schema: string): Promise<Rela
                FROM pg_depend dep JOIN pg_class tc ON tc.oid = dep.refobjid
                JOIN pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
               WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN ('a', 'i')
-                AND dep.refclassid = 'pg_class'::regclass LIMIT 1) AS owned_by
+                AND dep.refclassid = 'pg_class'::regclass LIMIT 1) AS owned_by,
+            ${extensionOf('pg_class', 'c.oid')} AS extension
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
       ORDER BY c.relname`,
@@ -60,6 +66,7 @@ export async function readRelations(db: Queryable, schema: string): Promise<Rela
   )
   return rows.map(row => ({
     columns: row.columns ?? [],
+    extension: row.extension,
     indexes: row.indexes ?? [],
     kind: row.kind,
     name: row.name,
@@ -69,8 +76,8 @@ export async function readRelations(db: Queryable, schema: string): Promise<Rela
 }
 
 export async function readFunctions(db: Queryable, schema: string): Promise<FunctionFacts[]> {
-  const {rows} = await db.query<{name: string; signature: string}>(
-    `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS signature
+  const {rows} = await db.query<FunctionFacts>(
+    `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS signature, ${extensionOf('pg_proc', 'p.oid')} AS extension
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = $1 ORDER BY 1, 2`,
     [schema],
@@ -128,4 +135,37 @@ export async function readIdLikeColumns(db: Queryable, schema: string, mappedTab
     [schema, mappedTables],
   )
   return rows
+}
+
+/**
+ * What Connect's loggers need outside their schema (reference/heroku-connect-db.md §1.1): the
+ * hstore extension and `get_xmlbinary()`, both called unqualified, so found through the writing
+ * session's search_path. That path is the role's setting in this database, else the database's,
+ * else the server's (our own session's reset value unless a role or database setting made it).
+ */
+export async function readRuntime(db: Queryable): Promise<RuntimeFacts> {
+  const {rows} = await db.query<{dbname: string; extensions: RuntimeFacts['extensions'] | null; roles: Array<{role: string; value: string}> | null; server: string; database: null | string; xmlbinary: null | string[]}>(
+    `SELECT current_database() AS dbname, (SELECT json_agg(json_build_object('name', e.extname, 'schema', n.nspname, 'version', e.extversion) ORDER BY e.extname)
+               FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace) AS extensions,
+            (SELECT array_agg(n.nspname::text ORDER BY n.nspname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE p.proname = 'get_xmlbinary' AND p.pronargs = 0) AS xmlbinary,
+            (SELECT CASE WHEN source IN ('database', 'user', 'session', 'client') THEN boot_val ELSE reset_val END
+               FROM pg_settings WHERE name = 'search_path') AS server,
+            (SELECT substr(cfg, 13) FROM pg_db_role_setting s CROSS JOIN LATERAL unnest(s.setconfig) cfg
+              WHERE s.setrole = 0 AND s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND cfg ILIKE 'search_path=%' LIMIT 1) AS database,
+            (SELECT json_agg(json_build_object('role', r.rolname, 'value', substr(cfg, 13)) ORDER BY r.rolname, s.setdatabase DESC)
+               FROM pg_db_role_setting s CROSS JOIN LATERAL unnest(s.setconfig) cfg JOIN pg_roles r ON r.oid = s.setrole
+              WHERE cfg ILIKE 'search_path=%'
+                AND (s.setdatabase = 0 OR s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()))) AS roles`,
+  )
+  const row = rows[0]
+  // a role's setting in this database wins over its setting for every database (listed first)
+  const roles = [...new Map((row.roles ?? []).reverse().map(r => [r.role, r])).values()].sort((a, b) => a.role.localeCompare(b.role))
+  return {
+    database: row.dbname,
+    extensions: row.extensions ?? [],
+    searchPath: {database: row.database ?? row.server, roles},
+    xmlbinaryFunction: row.xmlbinary ?? [],
+  }
 }

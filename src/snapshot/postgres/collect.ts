@@ -1,5 +1,5 @@
 import type {ConnectionFacts, PostgresFacts, RelationFacts} from '../types.js'
-import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readSettings} from './catalog.js'
+import {readForeignKeys, readFunctions, readIdDependents, readIdLikeColumns, readRelations, readRuntime, readSettings} from './catalog.js'
 import type {Queryable} from './queryable.js'
 import {truncateIdentifier} from '../../sql.js'
 import {DEFAULT_MAX_SCAN_SECONDS} from './budget.js'
@@ -32,11 +32,12 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
   const connectTrigger = (t: RelationFacts['triggers'][number]) => t.name.startsWith('hc_') && t.functionSchema === schema && t.functionName.startsWith('hc_')
   const mappedTables = connection?.mappings.map(m => m.table)
     ?? relations.filter(r => r.kind === 'r' && r.columns.some(c => c.name === 'sfid') && r.triggers.some(t => connectTrigger(t))).map(r => r.name)
-  const [functions, foreignKeys, idDependents, idLikeColumns] = [
+  const [functions, foreignKeys, idDependents, idLikeColumns, runtime] = [
     await readFunctions(db, schema),
     await readForeignKeys(db, schema),
     await readIdDependents(db, schema),
     await readIdLikeColumns(db, schema, mappedTables.map(t => truncateIdentifier(t))),
+    await readRuntime(db),
   ]
 
   const table = (name: string) => relations.find(r => r.name === name && r.kind === 'r')
@@ -67,6 +68,7 @@ export async function collectPostgres(db: Queryable, schema: string, connection:
     ...(lastop.unfinished.length > 0 ? {lastopUnfinished: {seconds: maxScanSeconds, tables: lastop.unfinished}} : {}),
     relations,
     savedDdl,
+    runtime,
     schema,
     schemaExists: settings.schemaExists,
     serverVersion: settings.serverVersion,
