@@ -28,6 +28,11 @@ export function moveFix(app: string, manual: string): string {
   return pluginCommand('connect:schema:scaffold', `--move ${app}`, manual)
 }
 
+/** Keep a trigger or index on a Connect table across rebuilds: the scaffold saves its DDL with a restore function. */
+export function savedFix(app: string, manual: string): string {
+  return pluginCommand('connect:schema:scaffold', `--move ${app} saves it and re-creates it after a rebuild; or ${manual}`, manual)
+}
+
 /** Reload a mapping that app rows reference by id. */
 export function safeReloadFix(object: string, app: string): string {
   return pluginCommand('connect:reload', `${object} --safe ${app} (it remaps ids)`,

@@ -2,7 +2,7 @@ import {appFlag, mappingOf, sqlIdent, sqlName} from '../analysis/connect-objects
 import {foreignObjects} from '../analysis/foreign-objects.js'
 import type {IndexFacts, RelationFacts} from '../snapshot/types.js'
 import {CAUSES} from './causes.js'
-import {moveFix} from './commands.js'
+import {moveFix, savedFix} from './commands.js'
 import type {Rule, RuleHit} from './types.js'
 
 const KINDS: Record<string, {label: string; sql: string}> = {
@@ -24,7 +24,7 @@ export const hc020: Rule = {
       const leftover = leftoverMapping ? ' (it looks like the table of a removed mapping)' : ''
       hits.push({
         // an owned sequence cannot change schema on its own
-        fix: r.kind === 'S' && r.ownedBy ? moveFix(appFlag(snapshot), `ALTER SEQUENCE ${sqlName(s, r.name)} OWNED BY NONE; ${move(`SEQUENCE ${sqlName(s, r.name)}`)}`) : move(`${kind.sql} ${sqlName(s, r.name)}`),
+        fix: r.kind === 'S' && r.ownedBy ? `ALTER SEQUENCE ${sqlName(s, r.name)} OWNED BY NONE; ${move(`SEQUENCE ${sqlName(s, r.name)}`)}` : move(`${kind.sql} ${sqlName(s, r.name)}`),
         message: `${kind.label} ${s}.${r.name} was not created by Connect${leftover}: rebuilding the connection or its schema loses it`,
         table: `${s}.${r.name}`,
       })
@@ -43,7 +43,7 @@ export const hc020: Rule = {
     for (const {item: trigger, table} of found.triggers) {
       hits.push({
         ...where(table), field: trigger.name,
-        fix: trigger.definition ? moveFix(appFlag(snapshot), `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};`) : keep,
+        fix: trigger.definition ? savedFix(appFlag(snapshot), `keep in your migrations and re-run after Connect recreates the table: ${trigger.definition};`) : keep,
         message: `trigger ${trigger.name} on ${s}.${table.name} is not Connect's: it fires on every row Connect writes and is lost when Connect recreates the table`,
       })
     }
@@ -54,7 +54,7 @@ export const hc020: Rule = {
         ...where(table), field: index.name,
         // a hand-made unique index on sfid stands in for Connect's: HC078 reports that as one finding
         foldInto: sfid ? CAUSES.sfidIndex(s, table.name, index.name) : undefined,
-        fix: index.definition ? moveFix(appFlag(snapshot), `keep in your migrations and re-run after an import: ${index.definition};`) : keep,
+        fix: index.definition ? savedFix(appFlag(snapshot), `keep in your migrations and re-run after an import: ${index.definition};`) : keep,
         message: `index ${index.name} on ${s}.${table.name} (${indexKeys(index)}) is not Connect's: a configuration export and import does not carry it`,
         severity: 'info',
       })

@@ -40,7 +40,8 @@ describe('Connect API client against the fake Connect service', () => {
     await buildMiniConnectDb(db.url, 50)
     org = new StubOrg(db.url)
     app = await appClient(db.url)
-    fake = await startFakeConnect({accessGranted: false, apiKey: TOKEN, apps: [{databaseUrl: db.url, spec: testAppSpec()}], org})
+    // reloads finish at once here: the paced reload is exercised by connect:reload's own tests
+    fake = await startFakeConnect({accessGranted: false, apiKey: TOKEN, apps: [{databaseUrl: db.url, spec: testAppSpec()}], org, reloadPacing: {stepMs: 0, steps: 1}})
     process.env.CONNECT_DISCOVERY_SERVER = fake.url
     // imported here, not at the top: a spec that statically imports @heroku-cli/command gets its
     // own copy of test/helpers/postgres.ts, one the root hook never started

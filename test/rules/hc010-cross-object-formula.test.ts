@@ -29,7 +29,7 @@ describe('HC010 cross-object-formula', () => {
       {
         ...where,
         field: 'Account_Name__c',
-        fix: 'remove Account_Name__c from the Contact mapping, or compute it in Postgres from the mapped columns: a view in a helper schema that computes it from the mapped columns, joined on sfid',
+        fix: 'remove Account_Name__c from the Contact mapping, or compute it in Postgres from the mapped columns: heroku connect:schema:scaffold --formulas -a acme-crm',
         message: "Contact.Account_Name__c is a cross-object formula (Account.Name): edits to the related record do not change Contact's SystemModstamp, so salesforce.contact.account_name__c goes stale",
         severity: 'warning',
       },

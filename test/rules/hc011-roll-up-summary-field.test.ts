@@ -17,7 +17,7 @@ function withRollUp() {
 
 const finding = {
   field: 'Open_Amount__c',
-  fix: 'remove Open_Amount__c from the Account mapping, or compute it in Postgres from the child rows: a view in a helper schema that computes it from the mapped columns, joined on sfid',
+  fix: 'remove Open_Amount__c from the Account mapping, or compute it in Postgres from the child rows: heroku connect:schema:scaffold --formulas -a acme-crm',
   object: 'Account',
   practice: 2,
   rule: 'HC011',

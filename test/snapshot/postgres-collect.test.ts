@@ -149,8 +149,8 @@ describe('collectPostgres round trips', function () {
 
     expect(twoHundred.statements).to.equal(five.statements)
     // each scan under its own budget costs three: SAVEPOINT with its SET LOCALs, the scan, ROLLBACK TO SAVEPOINT;
-    // one more reads the triggers and indexes the scaffold saved
-    expect(five.statements).to.be.at.most(19)
+    // one more reads the triggers and indexes the scaffold saved, one more Connect's runtime (hstore, get_xmlbinary, search_path)
+    expect(five.statements).to.be.at.most(20)
   })
 
   it('issues the same number of statements without a connection, finding the mapped tables in the catalog', async () => {
