@@ -44,20 +44,16 @@ export function remapBatchSql(target: RemapTarget, journalId: number): string {
   return `UPDATE ${qualified(target.schema, target.table)} AS x SET ${col} = m.new_id FROM ${map} m WHERE ${range} AND x.${col} = m.old_id`
 }
 
+/** The batch range (lo, hi), the rows in it (n) and the non-null values of the column (non_null). */
 export function remapBoundsSql(target: RemapTarget, journalId: number): string {
+  const col = quoteIdent(target.column)
+  const table = qualified(target.schema, target.table)
   if (target.key) {
     const key = quoteIdent(target.key)
-    return `SELECT min(${key})::bigint AS lo, max(${key})::bigint AS hi, count(*)::bigint AS n FROM ${qualified(target.schema, target.table)}`
+    return `SELECT min(${key})::bigint AS lo, max(${key})::bigint AS hi, count(*)::bigint AS n, count(${col})::bigint AS non_null FROM ${table}`
   }
 
-  return `SELECT min(old_id) AS lo, max(old_id) AS hi, count(*)::bigint AS n FROM ${state(idMapTable(journalId))}`
-}
-
-/** Values with no new id: their row is gone from Salesforce or never had an sfid. */
-export function unmatchedSql(target: RemapTarget, journalId: number): string {
-  const col = quoteIdent(target.column)
-  return `SELECT count(*)::bigint AS n FROM ${qualified(target.schema, target.table)} x
-  WHERE x.${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${state(idMapTable(journalId))} m WHERE m.old_id = x.${col})`
+  return `SELECT min(old_id) AS lo, max(old_id) AS hi, count(*)::bigint AS n, (SELECT count(${col}) FROM ${table})::bigint AS non_null FROM ${state(idMapTable(journalId))}`
 }
 
 /** Rows missing, new and changed after the reload, by sfid, with a few sfids of each. */

@@ -24,6 +24,8 @@ export interface StepContext {
   pollMs: number
   /** how long the wait step may take in this process */
   timeoutMs: number
+  /** concurrent remap batch transactions; the bench compares one with the default */
+  remapWorkers?: number
   stopRequested(): boolean
   /** called after each journal update that ends a step or a batch (the tests' crash hook) */
   afterCommit(point: string): void

@@ -91,15 +91,27 @@ export interface VerifyResult {
   samples: {missing: string[]; new: string[]; changed: string[]}
 }
 
-export interface RemapProgress {
-  /** next key (or old id) to start from */
+/** A stripe of a remap: the key (or old id) range [from, end), applied batch by batch from `next`. */
+export interface RemapStripe {
   next: number
-  done: boolean
+  end: number
   updated: number
-  /** values with no new id (their row is gone from Salesforce, or never synced) */
+  /** longest batch transaction in this stripe, ms */
+  longestMs: number
+}
+
+export interface RemapProgress {
+  done: boolean
+  /** rows remapped, summed over the stripes */
+  updated: number
+  /** values with no new id (their row is gone from Salesforce, or never synced): non-null values at the start less the rows remapped */
   unmatched: number
+  /** non-null values of the column in the key range when the remap started */
+  nonNull: number
   /** longest batch transaction, ms */
   longestMs: number
+  /** disjoint ranges; each batch commits with its stripe's `next`, so each range is applied once */
+  stripes: RemapStripe[]
   /** the column's plain indexes, dropped during the batches and rebuilt concurrently after */
   indexes?: Array<{name: string; definition: string}>
 }
@@ -109,5 +121,7 @@ export interface ReloadProgress {
   remap?: Record<string, RemapProgress>
   restored?: Array<{name: string; validated: boolean; error?: string}>
   reloadSeen?: boolean
+  /** rows in the id map, once it is built (its build commits with this) */
+  idMap?: number
   [key: string]: unknown
 }
