@@ -1,4 +1,4 @@
-import type {ConnectApi} from '../../clients/connect-api.js'
+import {type ConnectApi, ConnectCollectError, ConnectUsageError} from '../../clients/connect-api.js'
 import type {ConnectionDetails} from '../../clients/connect-types.js'
 import type {PgQueryable, PgSession} from '../../clients/postgres.js'
 import {GuardError} from '../../errors.js'
@@ -49,6 +49,26 @@ export class StepFailedError extends GuardError {
 
 const SHORT_LOCK = "SET LOCAL lock_timeout = '2s'"
 
+/**
+ * A Connect API call in the middle of a run. Whatever Connect answers (401, 403, 404, 409, 429 after
+ * its retries, 5xx, no answer), the run could not call it: exit 3, the journal stays open, and the
+ * hint says to resume once the cause is fixed. A 404 here is not a usage error: the mapping existed
+ * at the preflight.
+ */
+async function callConnect<T>(ctx: StepContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw connectFailure(ctx, error)
+  }
+}
+
+function connectFailure(ctx: StepContext, error: unknown): unknown {
+  if (!(error instanceof ConnectCollectError || error instanceof ConnectUsageError)) return error
+  const fix = error.hint ? `${error.hint}; then continue` : 'continue'
+  return new StepFailedError(error.message, 3, `${fix} with ${ctx.resumeCommand} (the backup and the journal are kept)`)
+}
+
 export async function commitStep(ctx: StepContext, tx: PgQueryable, step: Step, progress: Partial<ReloadProgress> | undefined, event: string): Promise<void> {
   await updateJournal(tx, ctx.journal.id, {event, progress, step})
   ctx.journal.step = step
@@ -98,7 +118,7 @@ async function reloadEvidence(ctx: StepContext): Promise<{empty: boolean; replac
 
 export async function reloadStep(ctx: StepContext, report: (line: string) => void): Promise<void> {
   const {plan} = ctx.journal
-  const mapping = await ctx.api.getMapping(ctx.connection, plan.mappingId)
+  const mapping = await callConnect(ctx, () => ctx.api.getMapping(ctx.connection, plan.mappingId))
   const evidence = await reloadEvidence(ctx)
   if (mapping.state === 'RELOAD_TABLE' || (evidence.replaced && !evidence.empty)) {
     report(`Connect is already reloading or has reloaded ${plan.object}`)
@@ -113,8 +133,9 @@ export async function reloadStep(ctx: StepContext, report: (line: string) => voi
     try {
       await ctx.api.reloadMapping(ctx.connection, {id: plan.mappingId, object_name: plan.object} as never)
     } catch (error) {
-      // 409: a reload is already under way (ours, started by a process that died): follow it
-      if ((error as {status?: number}).status !== 409) throw error
+      // 409: a reload is already under way (ours, started by a process that died): follow it;
+      // the wait step fails (exit 3) if Connect then shows no sign of reloading
+      if ((error as {status?: number}).status !== 409) throw connectFailure(ctx, error)
     }
 
     report(`POST /api/v3/mappings/${plan.mappingId}/actions/reload accepted`)
@@ -132,7 +153,7 @@ export async function waitStep(ctx: StepContext, report: (line: string) => void)
   let polls = 0
   let last = ''
   for (;;) {
-    const mapping = await ctx.api.getMapping(ctx.connection, plan.mappingId)
+    const mapping = await callConnect(ctx, () => ctx.api.getMapping(ctx.connection, plan.mappingId))
     polls++
     const counts: {db?: null | number; sf?: null | number} = mapping.counts ?? {}
     const line = `${mapping.state}: ${counts.db ?? '?'} of ${counts.sf ?? '?'} rows in the table`
