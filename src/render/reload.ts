@@ -1,4 +1,5 @@
 import type {Journal, JournalEvent} from '../workflows/state/journal.js'
+import {formatBytes, type JournalStorage, type PrunePlan} from '../workflows/reload/prune.js'
 import type {ReloadOutcome} from '../workflows/reload/run.js'
 import type {Preflight, ReloadPlan, ReloadProgress} from '../workflows/reload/types.js'
 
@@ -41,11 +42,12 @@ export function formatSeconds(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`
 }
 
-export function renderStatus(journals: Array<Journal<ReloadPlan, ReloadProgress>>, events: JournalEvent[]): string {
+export function renderStatus(journals: Array<Journal<ReloadPlan, ReloadProgress>>, events: JournalEvent[], storage: JournalStorage[]): string {
   if (journals.length === 0) return 'No reloads recorded (schema connect_guard has no journal yet).'
-  const lines = ['id   mapping             status       step      started                   updated']
+  const lines = ['id   mapping             status       step      started               updated               backup + id map']
+  const kept = new Map(storage.map(s => [s.journalId, s.tables]))
   for (const j of journals) {
-    lines.push(`${String(j.id).padEnd(4)} ${j.target.padEnd(19)} ${j.status.padEnd(12)} ${j.step.padEnd(9)} ${iso(j.startedAt)}  ${iso(j.updatedAt)}`)
+    lines.push(`${String(j.id).padEnd(4)} ${j.target.padEnd(19)} ${j.status.padEnd(12)} ${j.step.padEnd(9)} ${iso(j.startedAt)}  ${iso(j.updatedAt)}  ${storedSize(kept.get(j.id) ?? [])}`)
     if (j.error) lines.push(`     error: ${j.error}`)
   }
 
@@ -58,6 +60,32 @@ export function renderStatus(journals: Array<Journal<ReloadPlan, ReloadProgress>
     lines.push(`  remap ${name}: ${p.updated} rows${p.done ? '' : ' so far'}, ${p.unmatched} without a new id, longest batch ${p.longestMs} ms`)
   }
 
+  return lines.join('\n')
+}
+
+/** What a journal still keeps in connect_guard: the size of its backup and id map, or that they are gone. */
+function storedSize(tables: JournalStorage['tables']): string {
+  const present = tables.filter(t => t.bytes !== null)
+  if (present.length === 0) return 'none (pruned, or never made)'
+  return formatBytes(present.reduce((sum, t) => sum + (t.bytes ?? 0), 0))
+}
+
+export function renderPrune(plan: PrunePlan, dryRun: boolean): string {
+  const lines: string[] = []
+  if (plan.drop.length === 0) {
+    lines.push('Nothing to prune: no finished reload on this connection still keeps a backup or id map beyond those kept.')
+  } else {
+    lines.push(`${dryRun ? 'Would drop' : 'Dropping'} the backups and id maps of ${plan.drop.length} finished reload(s), ${formatBytes(plan.bytes)} in all:`)
+    for (const entry of plan.drop) {
+      for (const t of entry.tables.filter(t => t.bytes !== null)) lines.push(`  reload ${entry.journalId}: connect_guard.${t.name} (${formatBytes(t.bytes ?? 0)})`)
+    }
+
+    lines.push('  An app that still translates old ids through an id map (connect_guard.reload_N_idmap) must stop first.', '  The journal rows stay: --status still shows these reloads.')
+    if (dryRun) lines.push('', 'Dry run: the statements a prune would run', ...plan.statements.map(s => `  ${s};`))
+  }
+
+  if (plan.kept.length > 0) lines.push(`Kept (--keep): reload ${plan.kept.join(', ')}`)
+  if (plan.open.length > 0) lines.push(`Never pruned while open (running, interrupted or failed; --resume needs them): reload ${plan.open.join(', ')}`)
   return lines.join('\n')
 }
 

@@ -14,7 +14,8 @@ whenever data would be lost), backs the table up into schema connect_guard, drop
 reload, asks Connect to reload and follows it, compares the result with the backup by sfid, remaps old ids to new ids in
 every --remap column (in short batches), and restores the foreign keys (NOT VALID, then VALIDATE). Every step is
 journaled: Ctrl-C stops at the next step boundary, and --resume continues a run that was stopped or killed.
-Nothing is written through a Connect table, so nothing reaches _trigger_log.
+Nothing is written through a Connect table, so nothing reaches _trigger_log. Backups and id maps stay in connect_guard
+until --prune drops them (finished reloads only); --status shows their sizes.
 
 Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 3 could not call Connect or Postgres,
 4 interrupted or timed out (the journal is kept: --resume).`
@@ -26,7 +27,10 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
     {command: '<%= config.bin %> <%= command.id %> Contact --safe -a example-app --wait-drain 10m --confirm example-app', description: 'let Connect send pending changes first'},
     {command: '<%= config.bin %> <%= command.id %> --resume -a example-app --confirm example-app', description: 'continue an interrupted reload'},
     {command: '<%= config.bin %> <%= command.id %> --resume --abort -a example-app --confirm example-app', description: 'stop an interrupted run before the reload, restoring its foreign keys'},
-    {command: '<%= config.bin %> <%= command.id %> --status -a example-app', description: 'show the journal of the last reloads'},
+    {command: '<%= config.bin %> <%= command.id %> --status -a example-app', description: 'show the journal of the last reloads and what their backups take'},
+    {command: '<%= config.bin %> <%= command.id %> --prune -a example-app --dry-run', description: 'show which backups and id maps a prune would drop'},
+    {command: '<%= config.bin %> <%= command.id %> --prune --keep 0 -a example-app --confirm example-app', description: 'drop the backups and id maps of every finished reload'},
+    {command: '<%= config.bin %> <%= command.id %> --prune --journal 3 -a example-app --confirm example-app', description: 'drop those of reload 3 only'},
   ]
 
   static override args = {
@@ -40,7 +44,10 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
     confirm: Flags.string({description: 'the app name, to run without a prompt'}),
     'database-url': Flags.string({description: "Postgres URL (default: the app's config var named by the connection's db_key)"}),
     'dry-run': Flags.boolean({description: 'print the preflight and the exact SQL and API calls, change nothing'}),
+    journal: Flags.integer({dependsOn: ['prune'], description: 'with --prune: prune this one reload (an id from --status)', exclusive: ['keep'], min: 1}),
+    keep: Flags.integer({dependsOn: ['prune'], description: 'with --prune: keep the backups of the N most recent finished reloads [default: 1]', min: 0}),
     force: Flags.string({description: 'waive one named preflight check (repeatable)', multiple: true, options: [...CHECKS]}),
+    prune: Flags.boolean({description: 'drop the backups and id maps of finished reloads (never of an open one); journals stay', exclusive: ['status', 'resume', 'safe']}),
     'poll-interval': Flags.integer({default: 2000, description: 'ms between mapping state polls', hidden: true}),
     remap: Flags.string({description: 'SCHEMA.TABLE.COLUMN holding ids of the table: remapped old id → new id (repeatable)', multiple: true}),
     resume: Flags.boolean({description: 'continue the interrupted reload of this connection', exclusive: ['status']}),
@@ -53,7 +60,7 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
   async run(): Promise<ReloadResult> {
     const {args, flags} = await this.parse(ConnectReload)
     if (!flags.app) throw new UsageError('pass --app APP', 'connect:reload works on the Heroku Connect add-on of an app')
-    if (!args.mapping && !flags.resume && !flags.status) throw new UsageError('name the mapping to reload', 'for example: heroku connect:reload Contact --safe -a APP')
+    if (!args.mapping && !flags.resume && !flags.status && !flags.prune) throw new UsageError('name the mapping to reload', 'for example: heroku connect:reload Contact --safe -a APP')
     const [{runReloadCommand}, {phaseRunner, progressMode}, render] = await Promise.all([
       import('../../workflows/reload/command.js'), import('../../render/progress.js'), import('../../render/reload.js'),
     ])
@@ -70,7 +77,9 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
       force: (flags.force ?? []) as never,
       heroku: this.heroku,
       mapping: args.mapping,
-      mode: flags.status ? 'status' : flags.resume ? 'resume' : flags.safe ? 'safe' : 'preflight',
+      journal: flags.journal,
+      keep: flags.keep,
+      mode: flags.status ? 'status' : flags.prune ? 'prune' : flags.resume ? 'resume' : flags.safe ? 'safe' : 'preflight',
       pollMs: flags['poll-interval'],
       present: {
         async confirm(app) {
@@ -83,7 +92,8 @@ Exit codes: 0 done, 1 refused by the preflight, 2 usage or configuration error, 
         note: text => this.logToStderr(text),
         preflight: preflight => show(render.renderPreflight(preflight)),
         statements: statements => show(render.renderStatements(statements)),
-        status: (journals, events) => show(render.renderStatus(journals, events)),
+        prune: (plan, dryRun) => show(render.renderPrune(plan, dryRun)),
+        status: (journals, events, storage) => show(render.renderStatus(journals, events, storage)),
       },
       remap: flags.remap ?? [],
       resource: flags.resource,

@@ -6,11 +6,12 @@ import {parseDuration} from '../../duration.js'
 import {GuardError, UsageError} from '../../errors.js'
 import type {PhaseRunner} from '../../progress.js'
 import {type Journal, type JournalEvent, journalEvents, openJournal, recentJournals} from '../state/journal.js'
-import {runLockHeld} from '../state/lock.js'
+import {runLockHeld, tryRunLock} from '../state/lock.js'
 import {stateSchemaExists, stateTable} from '../state/schema.js'
 import {readPendingCount} from './catalog.js'
 import {dryRunStatements} from './dry-run.js'
 import {runPreflight} from './preflight.js'
+import {applyPrune, type JournalStorage, planPrune, type PrunePlan, readStorage} from './prune.js'
 import {JOURNAL_KIND, type ReloadOutcome, resumeReload, type RunRequest, startReload} from './run.js'
 import type {CheckName, Preflight, ReloadPlan, ReloadProgress} from './types.js'
 
@@ -22,7 +23,10 @@ export interface ReloadCommandRequest {
   app: string
   resource?: string
   mapping?: string
-  mode: 'preflight' | 'resume' | 'safe' | 'status'
+  mode: 'preflight' | 'prune' | 'resume' | 'safe' | 'status'
+  /** with prune: keep the backups of the N most recent finished reloads (default 1), or prune one reload */
+  keep?: number
+  journal?: number
   /** with resume: restore what the run dropped and close it, when Connect has not been asked to reload yet */
   abort?: boolean
   remap: string[]
@@ -42,7 +46,8 @@ export interface ReloadCommandRequest {
 export interface Presenter {
   preflight(preflight: Preflight): void
   statements(statements: string[]): void
-  status(journals: Array<Journal<ReloadPlan, ReloadProgress>>, events: JournalEvent[]): void
+  status(journals: Array<Journal<ReloadPlan, ReloadProgress>>, events: JournalEvent[], storage: JournalStorage[]): void
+  prune(plan: PrunePlan, dryRun: boolean): void
   note(text: string): void
   confirm(app: string): Promise<void>
 }
@@ -55,6 +60,10 @@ export interface ReloadResult {
   dryRun?: string[]
   outcome?: ReloadOutcome
   journals?: Array<Journal<ReloadPlan, ReloadProgress>>
+  /** with status: the backup and id map of each journal listed, with their sizes */
+  storage?: JournalStorage[]
+  /** with prune: what was (or, with --dry-run, would be) dropped, and the journals pruned */
+  prune?: {plan: PrunePlan; pruned: number[]}
 }
 
 export async function runReloadCommand(request: ReloadCommandRequest): Promise<ReloadResult> {
@@ -87,9 +96,12 @@ async function inSession(
   if (request.mode === 'status') {
     const journals = await recentJournals<ReloadPlan, ReloadProgress>(session, JOURNAL_KIND, connection.id)
     const events = journals[0] ? await journalEvents(session, journals[0].id) : []
-    request.present.status(journals, events)
-    return {...base, exitCode: 0, journals}
+    const storage = await readStorage(session, journals.map(j => j.id))
+    request.present.status(journals, events, storage)
+    return {...base, exitCode: 0, journals, storage}
   }
+
+  if (request.mode === 'prune') return {...base, exitCode: 0, prune: await prune(request, session, connection)}
 
   const resumeCommand = `heroku connect:reload --resume -a ${request.app}`
   let stop = false
@@ -154,6 +166,21 @@ async function inSession(
     return {...base, exitCode: 0, outcome: await startReload(runRequest, preflight), preflight}
   } finally {
     process.off('SIGINT', onSigint)
+  }
+}
+
+/** Drops the backups and id maps of finished reloads, holding the run lock so no reload starts or resumes meanwhile. */
+async function prune(request: ReloadCommandRequest, session: PgSession, connection: ConnectionDetails): Promise<{plan: PrunePlan; pruned: number[]}> {
+  const lock = await tryRunLock(session, JOURNAL_KIND, connection.id)
+  if (!lock) throw new GuardError(`a connect:reload is running on connection ${connection.name ?? connection.id}`, 1, 'prune once it has finished')
+  try {
+    const plan = await planPrune(session, {connectionId: connection.id, journal: request.journal, keep: request.keep})
+    request.present.prune(plan, request.dryRun)
+    if (request.dryRun || plan.drop.length === 0) return {plan, pruned: []}
+    await request.present.confirm(request.app)
+    return {plan, pruned: await applyPrune(session, plan)}
+  } finally {
+    await lock.release()
   }
 }
 
