@@ -9,16 +9,21 @@ import type {RemapProgress, RemapStripe, RemapTarget} from './types.js'
 // its stripe's new `next` commit in one transaction, so each range is applied exactly once however
 // often the run is killed and resumed, and two workers never touch the same rows (disjoint key
 // ranges, so they cannot deadlock on the app table either). The batch size adapts so that a batch
-// takes about TARGET_BATCH_MS, far below the 2 s lock limit even on a loaded machine.
+// takes about TARGET_BATCH_MS, and a statement that runs past BATCH_LIMIT_MS is cancelled by
+// Postgres (statement_timeout) and retried at half the size: nothing of it was applied, and no
+// batch holds its row locks near the 2 s limit however loaded the machine is.
 
 /** Two workers: the machines (and small Heroku Postgres plans) have two cores; an UPDATE is single-threaded. */
 export const WORKERS = 2
 const STRIPES_PER_WORKER = 2
-const TARGET_BATCH_MS = 500
+const TARGET_BATCH_MS = 300
+const BATCH_LIMIT_MS = 1500
 const FIRST_BATCH_ROWS = 50_000
 const MIN_BATCH_ROWS = 1000
 const MAX_BATCH_ROWS = 250_000
 const LOCK_RETRIES = 5
+/** cancelled batches in a row, at the smallest size, before the run gives up */
+const TIMEOUT_RETRIES = 5
 
 /** Cuts [lo, hi] into stripes: one when `single` (no key to batch by, or ids that overlap). */
 export function planStripes(lo: number, hi: number, single: boolean): RemapStripe[] {
@@ -71,29 +76,40 @@ async function runStripe(run: BatchRun, index: number, firstRows: number, otherF
   const stripe = progress.stripes[index]
   const sql = remapBatchSql(run.target, ctx.journal.id)
   let rows = firstRows
+  let timeouts = 0
   while (stripe.next < stripe.end && !otherFailed()) {
     if (ctx.stopRequested()) throw new InterruptedError(`stopped while remapping ${name}`, `continue with ${ctx.resumeCommand}`)
     const from = stripe.next
     const to = run.wholeStripe ? stripe.end : Math.min(stripe.end, from + Math.max(1, Math.round(rows * run.keysPerRow)))
     const started = Date.now()
-    const next = await withLockRetries(() => ctx.session.transaction(async tx => {
-      await tx.query("SET LOCAL lock_timeout = '2s'")
-      // A commit lost in a server crash is safe to lose: the batch and its stripe's `next` are in
-      // this one transaction, and WAL is replayed in order, so after recovery the journal never
-      // points past a batch that was not applied: --resume simply redoes it. The step's final
-      // journal commit is synchronous and flushes every earlier one before the remap counts as done.
-      await tx.query('SET LOCAL synchronous_commit = off')
-      // room to hash the id map in memory; a hash join that spills to disk doubles a batch's cost
-      await tx.query("SET LOCAL work_mem = '64MB'")
-      const result = await tx.query(sql, [from, to])
-      const ms = Date.now() - started
-      const advanced: RemapStripe = {...stripe, longestMs: Math.max(stripe.longestMs, ms), next: to, updated: stripe.updated + (result.rowCount ?? 0)}
-      await setStripe(tx, ctx.journal.id, name, index, advanced)
-      return advanced
-    }))
+    let next: RemapStripe
+    try {
+      next = await withLockRetries(() => ctx.session.transaction(async tx => {
+        // A commit lost in a server crash is safe to lose (synchronous_commit off): the batch and
+        // its stripe's `next` are in this one transaction, and WAL is replayed in order, so after
+        // recovery the journal never points past a batch that was not applied: --resume redoes it.
+        // The step's final journal commit is synchronous and flushes every earlier one first.
+        // work_mem: room to hash the id map in memory; a hash join that spills to disk doubles a batch.
+        const limit = run.wholeStripe ? 0 : BATCH_LIMIT_MS
+        await tx.query(`SET LOCAL lock_timeout = '1s'; SET LOCAL statement_timeout = ${limit}; SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'`)
+        const result = await tx.query(sql, [from, to])
+        await tx.query('SET LOCAL statement_timeout = 0')
+        const ms = Date.now() - started
+        const advanced: RemapStripe = {...stripe, longestMs: Math.max(stripe.longestMs, ms), next: to, updated: stripe.updated + (result.rowCount ?? 0)}
+        await setStripe(tx, ctx.journal.id, name, index, advanced)
+        return advanced
+      }))
+    } catch (error) {
+      // 57014: our statement_timeout cancelled the batch (the session has none of its own)
+      if ((error as {code?: string}).code !== '57014' || (rows <= MIN_BATCH_ROWS && ++timeouts > TIMEOUT_RETRIES)) throw error
+      rows = Math.max(MIN_BATCH_ROWS, Math.floor(rows / 2))
+      continue
+    }
+
+    timeouts = 0
     Object.assign(stripe, next)
     const ms = Date.now() - started
-    rows = Math.min(MAX_BATCH_ROWS, Math.max(MIN_BATCH_ROWS, Math.round(rows * Math.min(2, Math.max(0.5, TARGET_BATCH_MS / Math.max(1, ms))))))
+    rows = Math.min(MAX_BATCH_ROWS, Math.max(MIN_BATCH_ROWS, Math.round(rows * Math.min(1.5, Math.max(0.5, TARGET_BATCH_MS / Math.max(1, ms))))))
     run.report(`${name}: ${progress.stripes.reduce((sum, s) => sum + s.updated, 0)} rows remapped`)
     ctx.afterCommit('remap-batch')
   }

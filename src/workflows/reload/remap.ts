@@ -2,7 +2,7 @@ import {qualified} from '../../sql.js'
 import {updateJournal} from '../state/journal.js'
 import {stateTable} from '../state/schema.js'
 import {planStripes, runStripes, WORKERS} from './remap-batches.js'
-import {idMapSql, idMapTable, remapBoundsSql} from './sql.js'
+import {idMapSql, idMapTable, nonNullSql, remapBoundsSql} from './sql.js'
 import {commitStep, type StepContext} from './steps.js'
 import type {RemapProgress, RemapTarget} from './types.js'
 
@@ -34,16 +34,13 @@ export async function remapStep(ctx: StepContext, report: (line: string) => void
   for (const target of ctx.journal.plan.remap) {
     const name = label(target)
     if (all[name]?.done) continue
-    const {rows: [bounds]} = await ctx.session.query<{hi: null | string; lo: null | string; n: string; non_null: string}>(remapBoundsSql(target, id))
+    const {rows: [bounds]} = await ctx.session.query<{hi: null | string; lo: null | string; n: string}>(remapBoundsSql(target, id))
     const lo = Number(bounds.lo ?? 0)
     const hi = Number(bounds.hi ?? -1)
     // without a key, a new id equal to another row's old id would be remapped twice across batches:
     // then the whole column goes in one statement, which sees each row once
     const overlap = target.key === null && await idsOverlap(ctx, id)
-    report(`${name}: ${bounds.non_null} values to remap`)
-    let progress = all[name] ?? {
-      done: false, longestMs: 0, nonNull: Number(bounds.non_null), stripes: planStripes(lo, hi, target.key === null), unmatched: 0, updated: 0,
-    }
+    let progress = all[name] ?? {done: false, longestMs: 0, nonNull: 0, stripes: planStripes(lo, hi, target.key === null), unmatched: 0, updated: 0}
 
     // batching by key, the column's own indexes only slow the updates down (every row gets a new
     // entry): they are dropped (definitions kept in the journal) and rebuilt CONCURRENTLY after
@@ -60,12 +57,14 @@ export async function remapStep(ctx: StepContext, report: (line: string) => void
     }
 
     if (progress.indexes?.length) report(`dropped ${progress.indexes.map(i => i.name).join(', ')} for the batches`)
+    // counted on a connection of its own while the batches run (the pool has room for it), for the unmatched count
+    const nonNull = ctx.session.query<{n: string}>(nonNullSql(target))
+    nonNull.catch(() => {})
     await runStripes({ctx, keysPerRow: (hi - lo + 1) / Math.max(1, Number(bounds.n)), name, progress, report, target, wholeStripe: overlap, workers: ctx.remapWorkers ?? WORKERS})
     for (const index of progress.indexes ?? []) await rebuildIndex(ctx, target, index, report)
     const updated = progress.stripes.reduce((sum, s) => sum + s.updated, 0)
-    progress = {
-      ...progress, done: true, longestMs: Math.max(0, ...progress.stripes.map(s => s.longestMs)), unmatched: Math.max(0, progress.nonNull - updated), updated,
-    }
+    const values = Number((await nonNull).rows[0].n)
+    progress = {...progress, done: true, longestMs: Math.max(0, ...progress.stripes.map(s => s.longestMs)), nonNull: values, unmatched: Math.max(0, values - updated), updated}
     all[name] = progress
     await updateJournal(ctx.session, id, {event: `remapped ${name}: ${progress.updated} rows, ${progress.unmatched} without a new id`, progress: {remap: all}})
   }

@@ -44,16 +44,26 @@ export function remapBatchSql(target: RemapTarget, journalId: number): string {
   return `UPDATE ${qualified(target.schema, target.table)} AS x SET ${col} = m.new_id FROM ${map} m WHERE ${range} AND x.${col} = m.old_id`
 }
 
-/** The batch range (lo, hi), the rows in it (n) and the non-null values of the column (non_null). */
+/**
+ * The batch range (lo, hi) and about how many rows it holds (n): with a key, min and max come from
+ * its index and n from the planner's estimate (it only sizes the first batch; later ones adapt).
+ */
 export function remapBoundsSql(target: RemapTarget, journalId: number): string {
-  const col = quoteIdent(target.column)
   const table = qualified(target.schema, target.table)
   if (target.key) {
     const key = quoteIdent(target.key)
-    return `SELECT min(${key})::bigint AS lo, max(${key})::bigint AS hi, count(*)::bigint AS n, count(${col})::bigint AS non_null FROM ${table}`
+    // reltuples is -1 until the table is first analyzed: then assume the keys are dense
+    const estimate = `(SELECT reltuples FROM pg_class WHERE oid = '${table.replaceAll("'", "''")}'::regclass)`
+    return `SELECT lo, hi, (CASE WHEN ${estimate} > 0 THEN ${estimate} ELSE hi - lo + 1 END)::bigint AS n
+  FROM (SELECT min(${key})::bigint AS lo, max(${key})::bigint AS hi FROM ${table}) b`
   }
 
-  return `SELECT min(old_id) AS lo, max(old_id) AS hi, count(*)::bigint AS n, (SELECT count(${col}) FROM ${table})::bigint AS non_null FROM ${state(idMapTable(journalId))}`
+  return `SELECT min(old_id) AS lo, max(old_id) AS hi, count(*)::bigint AS n FROM ${state(idMapTable(journalId))}`
+}
+
+/** Non-null values of the column: the remap never changes whether a value is null, so this counts the same before, during and after it. */
+export function nonNullSql(target: RemapTarget): string {
+  return `SELECT count(${quoteIdent(target.column)})::bigint AS n FROM ${qualified(target.schema, target.table)}`
 }
 
 /** Rows missing, new and changed after the reload, by sfid, with a few sfids of each. */

@@ -106,7 +106,7 @@ export interface RemapProgress {
   updated: number
   /** values with no new id (their row is gone from Salesforce, or never synced): non-null values at the start less the rows remapped */
   unmatched: number
-  /** non-null values of the column in the key range when the remap started */
+  /** non-null values of the column (set when done) */
   nonNull: number
   /** longest batch transaction, ms */
   longestMs: number
