@@ -66,34 +66,45 @@ async function measure(adminUrl: string, appRows: number, contacts: number, work
     const ctx = remapContext(session, journal, workers)
     // the id map is the remap's input, as it is the baseline's: built (and journaled) before either
     await buildIdMap(ctx)
+    // a twin of the app table, so the baseline can run again after the remap on the same data:
+    // the machine is shared, and a baseline taken on either side of the remap weathers its load
+    await session.query('CREATE TABLE app.orders_twin AS TABLE app.orders')
+    await session.query('VACUUM ANALYZE app.orders_twin')
     await session.query('CHECKPOINT')
 
-    let started = Date.now()
-    // the same work_mem as a remap batch, so the baseline's hash join does not spill either
-    await session.transaction(async tx => {
-      await tx.query("SET LOCAL work_mem = '64MB'")
-      await tx.query(`CREATE TABLE bench_ctas AS SELECT o.id, m.new_id FROM app.orders o JOIN ${stateTable(idMapTable(journal.id))} m ON m.old_id = o.contact_id`)
-    })
-    const ctasMs = Date.now() - started
+    const ctas = async (source: string, into: string) => {
+      const begun = Date.now()
+      // the same work_mem as a remap batch, so the baseline's hash join does not spill either
+      await session.transaction(async tx => {
+        await tx.query("SET LOCAL work_mem = '64MB'")
+        await tx.query(`CREATE TABLE ${into} AS SELECT o.id, m.new_id FROM ${source} o JOIN ${stateTable(idMapTable(journal.id))} m ON m.old_id = o.contact_id`)
+      })
+      return Date.now() - begun
+    }
+
+    const ctasBefore = await ctas('app.orders', 'bench_ctas')
     const {rows: [plan]} = await session.query<{'QUERY PLAN': string}>(
       `EXPLAIN SELECT o.id, m.new_id FROM app.orders o JOIN ${stateTable(idMapTable(journal.id))} m ON m.old_id = o.contact_id`)
     await session.query('CHECKPOINT')
 
     const locks = await sampleLocks(sampler)
     const memory = sampleMemory()
-    started = Date.now()
+    const started = Date.now()
     const trace: string[] = []
     const progress = await remapStep(ctx, line => trace.push(`    ${Date.now() - started} ms  ${line}`))
     const remapMs = Date.now() - started
     const lockStats = await locks.stop()
     const rss = memory.stop()
+    await session.query('CHECKPOINT')
+    const ctasAfter = await ctas('app.orders_twin', 'bench_ctas_after')
+    const ctasMs = Math.round((ctasBefore + ctasAfter) / 2)
 
     const [{wrong}] = (await session.query<{wrong: string}>(
       `SELECT count(*) AS wrong FROM app.orders o JOIN bench_ctas c ON c.id = o.id WHERE o.contact_id <> c.new_id`)).rows
     const p = progress['app.orders.contact_id']
     const ratio = remapMs / ctasMs
     const parallel = /Gather/.test(plan['QUERY PLAN']) ? 'parallel' : 'serial'
-    const line = `${workers} worker${workers === 1 ? ': ' : 's:'} CTAS ${ctasMs} ms (${parallel}), remapStep ${remapMs} ms, ratio ${ratio.toFixed(2)}x; `
+    const line = `${workers} worker${workers === 1 ? ': ' : 's:'} CTAS ${ctasMs} ms (${ctasBefore} before, ${ctasAfter} after; ${parallel}), remapStep ${remapMs} ms, ratio ${ratio.toFixed(2)}x; `
       + `${p.updated.toLocaleString('en-US')} rows in ${p.stripes.length} stripes, longest batch ${p.longestMs} ms, longest lock ${lockStats.longestMs} ms `
       + `(${lockStats.samples} samples); RSS ${mb(rss.start)} -> peak ${mb(rss.peak)} MB; ${wrong} rows differ from the CTAS`
     return {line, longestBatchMs: p.longestMs, longestLockMs: lockStats.longestMs, ratio, trace: process.env.HCG_BENCH_TRACE ? trace : []}

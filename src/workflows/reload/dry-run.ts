@@ -15,7 +15,7 @@ export function dryRunStatements(preflight: Preflight, journalId: number, apiBas
   out.push(`POST ${apiBase}/mappings/${plan.mappingId}/actions/reload`, `GET ${apiBase}/mappings/${plan.mappingId} -- every few seconds until DATA_SYNCED`)
   out.push(verifySql(plan, journalId), ...idMapSql(plan, journalId))
   for (const target of plan.remap) {
-    out.push(`-- in key-range batches sized to take about 0.5 s (two at a time), each its own transaction with lock_timeout 2s:\n${remapBatchSql(target, journalId)}`)
+    out.push(`-- in key-range batches sized to take about 0.5 s (two at a time), each its own transaction with lock_timeout 1s and statement_timeout 1.5s:\n${remapBatchSql(target, journalId)}`)
   }
 
   for (const fk of plan.dependants.foreignKeysIn) out.push(addForeignKeySql(fk), validateForeignKeySql(fk))

@@ -16,7 +16,7 @@ import type {RemapProgress, RemapStripe, RemapTarget} from './types.js'
 /** Two workers: the machines (and small Heroku Postgres plans) have two cores; an UPDATE is single-threaded. */
 export const WORKERS = 2
 const STRIPES_PER_WORKER = 2
-const TARGET_BATCH_MS = 300
+const TARGET_BATCH_MS = 500
 const BATCH_LIMIT_MS = 1500
 const FIRST_BATCH_ROWS = 50_000
 const MIN_BATCH_ROWS = 1000

@@ -94,8 +94,18 @@ async function rebuildIndex(ctx: StepContext, target: RemapTarget, index: {defin
   if (rows[0]?.valid) return
   if (rows.length > 0) await ctx.session.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(target.schema, index.name)}`)
   report(`rebuilding index ${index.name} concurrently`)
-  await ctx.session.query(index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '))
+  // on a connection of its own (dropped afterwards), with room to sort in memory: at the default
+  // 64 MB, a million keys already spill to disk, which costs a fifth of the build
+  const conn = await ctx.session.reserve()
+  try {
+    await conn.query(`SELECT set_config('maintenance_work_mem', greatest(setting::bigint, ${INDEX_BUILD_KB})::text || 'kB', false) FROM pg_settings WHERE name = 'maintenance_work_mem'`)
+    await conn.query(index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '))
+  } finally {
+    conn.release()
+  }
 }
+
+const INDEX_BUILD_KB = 256 * 1024
 
 async function idsOverlap(ctx: StepContext, id: number): Promise<boolean> {
   const map = stateTable(idMapTable(id))
