@@ -151,4 +151,25 @@ describe('reload remap step', function () {
 
     expect(await wrongOrders(db.url)).to.equal(0)
   })
+
+  it('quotes every identifier: a table and column with quotes and spaces in their names', async () => {
+    db = await createTestDatabase('remap_names')
+    await world(db.url, {overlap: false})
+    await withClient(db.url, async client => {
+      await client.query(`CREATE TABLE app."Order ""Lines""" ("Line Id" bigserial PRIMARY KEY, "Contact'Id" integer)`)
+      await client.query(`INSERT INTO app."Order ""Lines""" ("Contact'Id") SELECT 1 + g % ${CONTACTS} FROM generate_series(1, 20000) g`)
+      await client.query(`CREATE INDEX "by ""contact""" ON app."Order ""Lines""" ("Contact'Id")`)
+    })
+    session = await connectPostgres(db.url, {statementTimeoutMs: 0})
+    const journal = await startJournal(session, [{column: "Contact'Id", key: 'Line Id', schema: 'app', table: 'Order "Lines"'}])
+    const result = await remapStep(context(session, journal), () => {})
+    expect(result[`app.Order "Lines".Contact'Id`]).to.include({done: true, unmatched: 0, updated: 20000})
+    const wrong = await withClient(db.url, async client => (await client.query<{n: string}>(
+      `SELECT count(*) AS n FROM app."Order ""Lines""" o JOIN salesforce.contact c ON c.sfid = '003' || lpad((1 + o."Line Id" % ${CONTACTS})::text, 15, '0')
+        WHERE o."Contact'Id" <> c.id`)).rows[0].n)
+    expect(Number(wrong)).to.equal(0)
+    const index = await withClient(db.url, async client => (await client.query<{valid: boolean}>(
+      `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('app."by ""contact"""')`)).rows)
+    expect(index).to.deep.equal([{valid: true}])
+  })
 })
