@@ -90,7 +90,8 @@ async function runStripe(run: BatchRun, index: number, firstRows: number, otherF
         // recovery the journal never points past a batch that was not applied: --resume redoes it.
         // The step's final journal commit is synchronous and flushes every earlier one first.
         // work_mem: room to hash the id map in memory; a hash join that spills to disk doubles a batch.
-        const limit = run.wholeStripe ? 0 : BATCH_LIMIT_MS
+        // by key, a batch's time follows its size; without a key (or in one statement) it does not
+        const limit = run.target.key && !run.wholeStripe ? BATCH_LIMIT_MS : 0
         await tx.query(`SET LOCAL lock_timeout = '1s'; SET LOCAL statement_timeout = ${limit}; SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'`)
         const result = await tx.query(sql, [from, to])
         await tx.query('SET LOCAL statement_timeout = 0')
@@ -101,7 +102,12 @@ async function runStripe(run: BatchRun, index: number, firstRows: number, otherF
       }))
     } catch (error) {
       // 57014: our statement_timeout cancelled the batch (the session has none of its own)
-      if ((error as {code?: string}).code !== '57014' || (rows <= MIN_BATCH_ROWS && ++timeouts > TIMEOUT_RETRIES)) throw error
+      if ((error as {code?: string}).code !== '57014') throw error
+      if (rows <= MIN_BATCH_ROWS && ++timeouts >= TIMEOUT_RETRIES) {
+        throw new InterruptedError(`batches of ${MIN_BATCH_ROWS} rows of ${name} still take over ${BATCH_LIMIT_MS / 1000} s: the database is too busy to remap without long locks`,
+          `continue with ${ctx.resumeCommand} when it is quieter`)
+      }
+
       rows = Math.max(MIN_BATCH_ROWS, Math.floor(rows / 2))
       continue
     }

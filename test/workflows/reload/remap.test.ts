@@ -172,4 +172,28 @@ describe('reload remap step', function () {
       `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('app."by ""contact"""')`)).rows)
     expect(index).to.deep.equal([{valid: true}])
   })
+
+  it('a batch that runs past 1.5 s is cancelled by Postgres and retried at half the size', async () => {
+    db = await createTestDatabase('remap_slow')
+    await world(db.url, {overlap: false})
+    await withClient(db.url, async client => {
+      // an app trigger that makes a statement cost 0.5 ms a row: the first batch of a 4,000-key stripe would take 2 s
+      await client.query('CREATE TABLE app.slow (id bigserial PRIMARY KEY, contact_id integer)')
+      await client.query(`INSERT INTO app.slow (contact_id) SELECT 1 + g % ${CONTACTS} FROM generate_series(1, 16000) g`)
+      await client.query('ANALYZE app.slow')
+      await client.query("CREATE FUNCTION app.slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep((SELECT count(*) FROM changed) * 0.0005); RETURN NULL; END $$")
+      await client.query('CREATE TRIGGER slow_down AFTER UPDATE ON app.slow REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION app.slow_down()')
+    })
+    session = await connectPostgres(db.url, {statementTimeoutMs: 0})
+    const journal = await startJournal(session, [{column: 'contact_id', key: 'id', schema: 'app', table: 'slow'}])
+    const ctx = context(session, journal)
+    const result = (await remapStep(ctx, () => {}))['app.slow.contact_id']
+    expect(result).to.include({done: true, unmatched: 0, updated: 16000})
+    expect(result.stripes).to.have.length(4)
+    expect(ctx.batches, 'each 4,000-key stripe took more than one batch').to.be.at.least(8)
+    expect(result.longestMs).to.be.below(1800)
+    const wrong = await withClient(db.url, async client => (await client.query<{n: string}>(
+      `SELECT count(*) AS n FROM app.slow o JOIN salesforce.contact c ON c.sfid = '003' || lpad((1 + o.id % ${CONTACTS})::text, 15, '0') WHERE o.contact_id <> c.id`)).rows[0].n)
+    expect(Number(wrong)).to.equal(0)
+  })
 })
