@@ -57,7 +57,13 @@ export function renderStatus(journals: Array<Journal<ReloadPlan, ReloadProgress>
   const v = latest.progress.verify
   if (v) lines.push(`  verify: ${v.backedUp} backed up, ${v.reloaded} reloaded, ${v.missing} missing, ${v.new} new, ${v.changed} changed`)
   for (const [name, p] of Object.entries(latest.progress.remap ?? {})) {
-    lines.push(`  remap ${name}: ${p.updated} rows${p.done ? '' : ' so far'}, ${p.unmatched} without a new id, longest batch ${p.longestMs} ms`)
+    if (p.done) {
+      lines.push(`  remap ${name}: ${p.updated} rows, ${p.unmatched} without a new id, longest batch ${p.longestMs} ms`)
+    } else {
+      // while it runs, the stripes hold the counts
+      const stripes = p.stripes ?? []
+      lines.push(`  remap ${name}: ${stripes.reduce((sum, s) => sum + s.updated, 0)} rows so far, longest batch ${Math.max(0, ...stripes.map(s => s.longestMs))} ms`)
+    }
   }
 
   return lines.join('\n')

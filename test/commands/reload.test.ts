@@ -174,6 +174,12 @@ describe('connect:reload --safe against the sandbox', function () {
       expect(crashed.code, show(crashed)).to.not.equal(0)
       const open = await sql<{status: string}>(url, "SELECT status FROM connect_guard.journal WHERE status <> 'complete'")
       expect(open, 'the journal stays open').to.have.length(1)
+      if (point === 'remap-batch') {
+        // half way through the remap, --status shows what the committed batches did
+        const status = await runCli(['connect:reload', '--status', '-a', APP], {env})
+        expect(status.stdout).to.match(/remap app\.tickets\.contact_id: [1-9]\d* rows so far, longest batch \d+ ms/)
+      }
+
       const resumed = await runCli(RESUME, {env})
       expect(resumed.code, show(resumed)).to.equal(0)
       const state = await endState(url)
