@@ -13,7 +13,7 @@ import {type AuditJson, parseJson, runAudit, runCli, tempDir} from './helpers.js
 
 const HELPER = 'app "helper"; --'
 const HOSTILE_TABLE = 'notes"; DROP TABLE salesforce.contact; --'
-const ARGS = ['--app', 'acme-crm', '--move', '--formulas', '--helper-schema', HELPER]
+const ARGS = ['--app', 'acme-crm', '--move', '--formulas', '--materialize', '--helper-schema', HELPER]
 const qi = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
@@ -43,7 +43,7 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
   let work: Awaited<ReturnType<typeof tempDir>>
   let logBefore: number
   const url = (sandbox: Sandbox) => sandbox.apps[0].databaseUrl
-  const scaffold = (sandbox: Sandbox, extra: string[]) => runCli(['connect:schema:scaffold', ...ARGS, ...extra], {cwd: work.path, env: sandbox.env})
+  const scaffold = (sandbox: Sandbox, extra: string[], args = ARGS) => runCli(['connect:schema:scaffold', ...args, ...extra], {cwd: work.path, env: sandbox.env})
 
   before(async function () {
     work = await tempDir('scaffold')
@@ -64,6 +64,7 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     expect(run.stderr).to.include(`move salesforce.${HOSTILE_TABLE}`)
     expect(run.stderr).to.match(/compute Account\.open_amount__c in .*account_computed/)
     expect(run.stderr).to.include('    - Account_Name__c')
+    expect(run.stderr).to.include(`materialize ${HELPER}.account_computed as ${HELPER}.account_computed_mat (--materialize)`)
     expect(await query(url(confirmed), "SELECT 1 FROM pg_namespace WHERE nspname = $1", [HELPER])).to.have.length(0)
   })
 
@@ -73,6 +74,25 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     expect(run.stdout).to.include(`ALTER TABLE IF EXISTS "salesforce"."notes""; DROP TABLE salesforce.contact; --" SET SCHEMA "app ""helper""; --";`)
     expect(run.stdout).to.match(/^BEGIN;$/m)
     expect(await query(url(confirmed), "SELECT 1 FROM pg_namespace WHERE nspname = $1", [HELPER])).to.have.length(0)
+  })
+
+  it('without --materialize, materializes only the view whose roll-up reads a child table of 100,000 rows or more', async function () {
+    const db = url(confirmed)
+    const [{rows}] = await query<{rows: number}>(db, "SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'salesforce.opportunity'::regclass")
+    const plain = await scaffold(confirmed, ['--dry-run'], ARGS.filter(a => a !== '--materialize'))
+    expect(plain.stdout).to.not.include('CREATE MATERIALIZED VIEW')
+    expect(plain.stdout).to.match(/account_computed are plain views, always current; .* --materialize/)
+    // the planner's estimate is what the criterion reads; set it as a big table's would be
+    await query(db, "UPDATE pg_class SET reltuples = 250000 WHERE oid = 'salesforce.opportunity'::regclass")
+    try {
+      const big = await scaffold(confirmed, ['--dry-run'], ARGS.filter(a => a !== '--materialize'))
+      expect(big.code, big.stderr).to.equal(0)
+      expect(big.stdout).to.include(`materialize ${HELPER}.account_computed as ${HELPER}.account_computed_mat (a roll-up aggregates salesforce.opportunity, about 250000 rows (at least 100000))`)
+      expect(big.stdout).to.include(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${qi(HELPER)}."account_computed_mat" AS SELECT * FROM ${qi(HELPER)}."account_computed" WITH DATA;`)
+      expect(big.stdout).to.not.include('contact_computed_mat')
+    } finally {
+      await query(db, "UPDATE pg_class SET reltuples = $1 WHERE oid = 'salesforce.opportunity'::regclass", [rows])
+    }
   })
 
   it('rolls back everything when a statement fails half-way, and a rerun finishes the job', async function () {
@@ -87,6 +107,19 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     expect(rerun.code, rerun.stderr).to.equal(0)
     expect(rerun.stdout).to.include('mapping Account: removed Open_Amount__c, Open_Opportunities__c')
     expect(rerun.stdout).to.include(`SELECT * FROM "app ""helper""; --"."connect_guard_restore"();`)
+    expect(rerun.stdout).to.include(`Heroku Scheduler job`)
+    expect(rerun.stdout).to.include(`psql "$DATABASE_URL" -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY ${qi(HELPER)}."contact_computed_mat";' -c 'REFRESH MATERIALIZED VIEW CONCURRENTLY ${qi(HELPER)}."account_computed_mat";'`)
+  })
+
+  it('creates materialized copies equal to their views, which refresh concurrently', async function () {
+    const db = url(confirmed)
+    for (const view of ['account_computed', 'contact_computed']) {
+      const plain = `${qi(HELPER)}.${view}`
+      const copy = `${qi(HELPER)}.${view}_mat`
+      expect((await query<{n: number}>(db, `SELECT count(*)::int AS n FROM ${copy}`))[0].n, view).to.be.greaterThan(0)
+      await query(db, `REFRESH MATERIALIZED VIEW CONCURRENTLY ${copy}`)
+      expect(await query(db, `(SELECT * FROM ${copy} EXCEPT ALL SELECT * FROM ${plain}) UNION ALL (SELECT * FROM ${plain} EXCEPT ALL SELECT * FROM ${copy})`), view).to.deep.equal([])
+    }
   })
 
   it('then the audit no longer reports HC010, HC011 or HC020', async function () {

@@ -5,8 +5,8 @@ import {formulaObject} from '../../analysis/formula/from-snapshot.js'
 import {translateRollUp} from '../../analysis/formula/rollup.js'
 import {translateFormula} from '../../analysis/formula/translate.js'
 import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
-import {qualified} from '../../sql.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
+import {MATERIALIZE_CHILD_ROWS, type MaterializedView, materializedName, materializeStatements, refreshStatement, scheduleAdvice} from './materialize.js'
 
 // --formulas: one view per mapped object in the helper schema, computing its cross-object
 // formulas (through the translator) and roll-up summaries (an aggregate over the mapped child
@@ -26,8 +26,17 @@ export interface FormulaPlan {
   replaced: Array<{object: string; field: string}>
   /** child lookups the roll-ups join on, missing from the child mapping's indexes */
   indexSuggestions: Array<{object: string; field: string}>
-  /** how to materialize a view that is too slow to read on every query */
-  materialize: string[]
+  /** views also kept as a materialized copy, with the reason and the refresh */
+  materialized: MaterializedView[]
+  /** how to refresh them on a schedule, and how to materialize the others */
+  materializeNotes: string[]
+}
+
+export interface MaterializeOptions {
+  /** --materialize: every view gets a materialized copy */
+  all: boolean
+  /** the planner's row estimate of a Connect table, by table name (absent: never analysed) */
+  rows: Record<string, number>
 }
 
 /** The custom formula and roll-up fields --formulas would replace, for the Tooling read. */
@@ -37,9 +46,11 @@ export function replaceableFields(snapshot: Snapshot): Array<{object: string; fi
     .map(({field, mapping}) => ({field: field.name, object: mapping.object}))
 }
 
-export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>): FormulaPlan {
-  const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialize: [], replaced: [], statements: [], untranslated: []}
+export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>, materialize: MaterializeOptions = {all: false, rows: {}}): FormulaPlan {
+  const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], statements: [], untranslated: []}
   const byObject = new Map<string, ComputedField[]>()
+  /** per object, its largest roll-up child table and that table's estimate */
+  const bigChild = new Map<string, {rows: number; table: string}>()
   for (const {object, field: name} of replaceableFields(snapshot)) {
     const field = mappedFields(snapshot).find(f => f.mapping.object === object && f.field.name === name)!.field
     const meta = metadata[`${object}.${name}`]
@@ -61,6 +72,8 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
       const lookup = meta.summaryForeignKey.split('.')[1]
       const childMapping = snapshot.connection!.mappings.find(m => sameName(m.object, childName))
       const suggested = plan.indexSuggestions.some(i => i.object === childMapping?.object && sameName(i.field, lookup))
+      const rows = childMapping ? materialize.rows[childMapping.table] : undefined
+      if (translation.ok && childMapping && rows !== undefined && rows > (bigChild.get(object)?.rows ?? -1)) bigChild.set(object, {rows, table: childMapping.table})
       if (translation.ok && childMapping && !suggested && !Object.keys(childMapping.indexes).some(i => sameName(i, lookup))) plan.indexSuggestions.push({field: lookup, object: childMapping.object})
     } else {
       const formula = meta?.formula ?? field.calculatedFormula!
@@ -73,6 +86,7 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
     else plan.untranslated.push({detail: computed.translation.detail, field: name, object, reason: computed.translation.reason})
   }
 
+  let volatile = false
   for (const [objectName, fields] of byObject) {
     if (fields.length === 0) continue
     const mapping = snapshot.connection!.mappings.find(m => m.object === objectName)!
@@ -80,15 +94,17 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
     const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
     plan.statements.push(sql)
     plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
-    if (columns.length > 0) plan.materialize.push(materializeAdvice(helper, view, fields))
+    if (columns.length === 0) continue
+    const child = bigChild.get(objectName)
+    const reason = materialize.all ? '--materialize' : child && child.rows >= MATERIALIZE_CHILD_ROWS ? `a roll-up aggregates ${snapshot.postgres!.schema}.${child.table}, about ${child.rows} rows (at least ${MATERIALIZE_CHILD_ROWS})` : undefined
+    if (!reason) continue
+    plan.statements.push(...materializeStatements(helper, view))
+    plan.materialized.push({copy: `${helper}.${materializedName(view)}`, reason, refresh: refreshStatement(helper, view), view: `${helper}.${view}`})
+    volatile ||= fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
   }
 
+  if (plan.materialized.length > 0) plan.materializeNotes.push(scheduleAdvice(plan.materialized.map(m => m.refresh), volatile))
+  const plain = plan.computed.filter(c => !plan.materialized.some(m => m.view === c.view)).map(c => c.view)
+  if (plain.length > 0) plan.materializeNotes.push(`${[...new Set(plain)].join(', ')} ${new Set(plain).size === 1 ? 'is a plain view' : 'are plain views'}, always current; if reading one is too slow, run again with --materialize for a copy refreshed on a schedule`)
   return plan
-}
-
-/** A materialized copy with a unique index, so it can be refreshed without blocking readers. */
-function materializeAdvice(helper: string, view: string, fields: ComputedField[]): string {
-  const copy = qualified(helper, `${view}_mat`)
-  const volatile = fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
-  return `if reading ${helper}.${view} is too slow: CREATE MATERIALIZED VIEW ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX ON ${copy} (sfid); then refresh it on a schedule: REFRESH MATERIALIZED VIEW CONCURRENTLY ${copy};${volatile ? ' (it reads TODAY(): refresh at least daily)' : ''}`
 }

@@ -32,6 +32,7 @@ export function describePlan(plan: ScaffoldPlan): string[] {
   for (const moved of plan.moves) lines.push(`    move ${moved}`)
   for (const saved of plan.saved) lines.push(`    save ${saved}`)
   for (const c of plan.formulas.computed) lines.push(`    compute ${c.object}.${c.field} in ${c.view}`)
+  for (const m of plan.formulas.materialized) lines.push(`    materialize ${m.view} as ${m.copy} (${m.reason})`)
   for (const u of plan.formulas.untranslated) lines.push(`    not computed: ${u.object}.${u.field} (${u.reason}): ${u.detail}`)
   if (plan.functionEdits.length > 0) lines.push('Functions to change by hand:')
   for (const edit of plan.functionEdits) lines.push(`  ${edit.function} line ${edit.line}: ${edit.text}\n    → ${edit.change}`)

@@ -17,6 +17,8 @@ export interface ScaffoldOptions {
   helperSchema: string
   move: boolean
   formulas: boolean
+  /** --materialize: a materialized copy of every formula view, not only of those over big child tables */
+  materialize?: boolean
   /** Tooling CustomField metadata by `Object.Field__c` (--formulas) */
   metadata?: Record<string, CustomFieldMetadata>
 }
@@ -50,7 +52,7 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants], title: `helper schema ${helper}, with the Connect schema's grants`}]
   const notes = [`add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
   const plan: ScaffoldPlan = {
-    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialize: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, saved: [], steps,
+    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, saved: [], steps,
   }
 
   if (options.move) {
@@ -67,11 +69,11 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   }
 
   if (options.formulas) {
-    const {statements, ...formulas} = planFormulaViews(snapshot, helper, options.metadata ?? {})
+    const {statements, ...formulas} = planFormulaViews(snapshot, helper, options.metadata ?? {}, {all: options.materialize ?? false, rows: facts.tableRows})
     plan.formulas = formulas
     plan.mappingChanges = mappingChanges(snapshot, formulas.replaced)
     if (statements.length > 0) steps.push({statements, title: `views computing ${formulas.computed.length} formula and roll-up fields`})
-    notes.push(...formulas.materialize)
+    notes.push(...formulas.materializeNotes)
     for (const {field, object} of formulas.indexSuggestions) notes.push(`add ${field} to the ${object} mapping's indexes, so Connect keeps the index the roll-up joins on`)
   }
 

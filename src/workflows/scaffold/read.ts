@@ -22,6 +22,8 @@ export interface ScaffoldFacts {
   currentUser: string
   schemaGrants: SchemaGrant[]
   functionBodies: FunctionBody[]
+  /** the planner's row estimate (pg_class.reltuples) of each analysed table in the Connect schema */
+  tableRows: Record<string, number>
 }
 
 export async function readScaffoldFacts(db: PgQueryable, schema: string): Promise<ScaffoldFacts> {
@@ -37,6 +39,11 @@ export async function readScaffoldFacts(db: PgQueryable, schema: string): Promis
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
     [schema],
   )
+  const rows = await db.query<{name: string; rows: number}>(
+    `SELECT c.relname AS name, c.reltuples::float8 AS rows FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.reltuples >= 0`,
+    [schema],
+  )
   const user = await db.query<{u: string}>('SELECT current_user AS u')
-  return {currentUser: user.rows[0].u, functionBodies: bodies.rows, schemaGrants: grants.rows}
+  return {currentUser: user.rows[0].u, functionBodies: bodies.rows, schemaGrants: grants.rows, tableRows: Object.fromEntries(rows.rows.map(r => [r.name, Number(r.rows)]))}
 }

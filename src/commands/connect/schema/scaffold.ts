@@ -10,7 +10,9 @@ export default class ConnectSchemaScaffold extends GuardCommand {
 Plans first. --move moves the tables, views, materialized views, sequences and functions HC020 finds in the Connect schema
 into the helper schema with ALTER … SET SCHEMA (views, foreign keys and triggers keep working), and saves the DDL of
 triggers and indexes you added on Connect's own tables, with a function that re-creates them after a rebuild.
---formulas adds a view per object computing its cross-object formula fields from the mapped columns (HC010).
+--formulas adds a view per object computing its cross-object formula and roll-up fields from the mapped columns
+(HC010, HC011); where a roll-up reads a child table of 100,000 rows or more (pg_class.reltuples), or with --materialize,
+also a materialized copy with a unique index, and prints its REFRESH … CONCURRENTLY and how to schedule it.
 Nothing is written through a Connect table. Every statement checks before it acts, so a rerun changes nothing twice.
 
 Exit codes: 0 done (or planned with --dry-run/--out), 1 refused (no --confirm without a terminal), 2 usage or
@@ -31,6 +33,7 @@ configuration error, 3 could not collect or write.`
     'dry-run': Flags.boolean({description: 'print the exact SQL and change nothing'}),
     formulas: Flags.boolean({description: 'compute cross-object formula fields in views in the helper schema (needs Salesforce)'}),
     'helper-schema': Flags.string({default: 'app', description: 'schema for your own objects, next to the Connect schema'}),
+    materialize: Flags.boolean({dependsOn: ['formulas'], description: 'also keep every formula view as a materialized copy refreshed on a schedule (without it: only views whose roll-ups read a child table of 100,000 rows or more)'}),
     move: Flags.boolean({description: 'move your objects out of the Connect schema'}),
     out: Flags.file({description: 'write the plan as a SQL migration file and change nothing'}),
   }
@@ -59,7 +62,7 @@ configuration error, 3 could not collect or write.`
     const metadata = flags.formulas ? await this.customFieldMetadata(scaffold.replaceableFields(snapshot), flags['target-org']) : {}
     const session = await connectPostgres(databaseUrl, {applicationName: 'heroku-connect-guard scaffold'})
     try {
-      const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], metadata, move: flags.move})
+      const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], materialize: flags.materialize, metadata, move: flags.move})
       const sql = scaffold.migrationSql(plan)
       if (flags.out) {
         const {writeFile} = await import('node:fs/promises')
