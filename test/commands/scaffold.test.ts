@@ -9,10 +9,13 @@ import {type AuditJson, parseJson, runAudit, runCli, tempDir} from './helpers.js
 
 // `heroku connect:schema:scaffold` end to end on the messy sandbox, in two identical worlds: one
 // applies the plan with --confirm, the other writes it with --out and runs the file with pg. Both
-// start with a hostile table name in the Connect schema and use a hostile helper schema name.
+// start with a hostile table name in the Connect schema and use a hostile helper schema name, and
+// a second role (hostile name too) that reads the Connect schema and has default SELECT on it.
 
 const HELPER = 'app "helper"; --'
 const HOSTILE_TABLE = 'notes"; DROP TABLE salesforce.contact; --'
+/** a second role that reads the Connect schema, with default SELECT on its future tables; roles are per server, so unique per run */
+const READER = `reader "${process.pid}"; --`
 const ARGS = ['--app', 'acme-crm', '--move', '--formulas', '--materialize', '--helper-schema', HELPER]
 const qi = (name: string) => `"${name.replaceAll('"', '""')}"`
 
@@ -31,6 +34,8 @@ async function outcome(url: string): Promise<unknown> {
   return {
     functions: await query(url, `SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ($1, 'salesforce') ORDER BY 1, 2`, [HELPER]),
     relations: await query(url, `SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ($1, 'salesforce') AND c.relkind IN ('r', 'v', 'm', 'S') ORDER BY 1, 2`, [HELPER]),
+    acl: await query(url, `SELECT c.relname, c.relacl::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1`, [HELPER]),
+    defaultAcl: await query(url, `SELECT pg_get_userbyid(d.defaclrole) AS owner, d.defaclobjtype, d.defaclacl::text FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace WHERE n.nspname = $1 ORDER BY 1, 2`, [HELPER]),
     saved: await query(url, `SELECT kind, schema_name, table_name, object_name, ddl FROM ${qi(HELPER)}.connect_guard_saved_ddl ORDER BY 1, 4`),
     views: await query(url, `SELECT c.relname, pg_get_viewdef(c.oid) AS def FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY 1`, [HELPER]),
   }
@@ -48,12 +53,19 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
   before(async function () {
     work = await tempDir('scaffold')
     ;[confirmed, migrated] = await Promise.all([0, 1].map(() => startSandbox({databaseUrl: testServerUrl(), scenario: 'messy', syncIntervalMs: 0})))
-    for (const sandbox of [confirmed, migrated]) await query(url(sandbox), `CREATE TABLE salesforce.${qi(HOSTILE_TABLE)} (x int)`)
+    await query(testServerUrl(), `CREATE ROLE ${qi(READER)}`)
+    for (const sandbox of [confirmed, migrated]) {
+      await query(url(sandbox), `CREATE TABLE salesforce.${qi(HOSTILE_TABLE)} (x int)`)
+      await query(url(sandbox), `GRANT USAGE ON SCHEMA salesforce TO ${qi(READER)}; GRANT SELECT ON ALL TABLES IN SCHEMA salesforce TO ${qi(READER)}; ALTER DEFAULT PRIVILEGES IN SCHEMA salesforce GRANT SELECT ON TABLES TO ${qi(READER)}`)
+    }
+
     logBefore = (await query<{n: number}>(url(confirmed), 'SELECT COALESCE(max(id), 0)::int AS n FROM salesforce._trigger_log'))[0].n
   })
 
   after(async function () {
+    for (const sandbox of [confirmed, migrated]) if (sandbox) await query(url(sandbox), `DROP OWNED BY ${qi(READER)}`).catch(() => {})
     await Promise.all([confirmed?.stop(), migrated?.stop()])
+    await query(testServerUrl(), `DROP ROLE IF EXISTS ${qi(READER)}`)
     await work?.remove()
   })
 
@@ -119,6 +131,25 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
       expect((await query<{n: number}>(db, `SELECT count(*)::int AS n FROM ${copy}`))[0].n, view).to.be.greaterThan(0)
       await query(db, `REFRESH MATERIALIZED VIEW CONCURRENTLY ${copy}`)
       expect(await query(db, `(SELECT * FROM ${copy} EXCEPT ALL SELECT * FROM ${plain}) UNION ALL (SELECT * FROM ${plain} EXCEPT ALL SELECT * FROM ${copy})`), view).to.deep.equal([])
+    }
+  })
+
+  it("mirrors the Connect schema's grants and default privileges on the helper schema", async function () {
+    const db = url(confirmed)
+    const [defaults] = await query<{acl: string; kind: string; owner: string}>(db, `SELECT pg_get_userbyid(d.defaclrole) AS owner, d.defaclobjtype AS kind, d.defaclacl::text AS acl FROM pg_default_acl d WHERE d.defaclnamespace = $1::regnamespace`, [qi(HELPER)])
+    expect(defaults).to.deep.equal({acl: `{${JSON.stringify(`${qi(READER)}=r/postgres`)}}`, kind: 'r', owner: 'postgres'})
+    const asReader = (sql: string) => query<{n: number}>(db, `BEGIN; SET LOCAL ROLE ${qi(READER)}; ${sql}; COMMIT`)
+    // the views the scaffold made: the reader can read everything they read, so it may read them
+    for (const view of ['account_computed', 'account_computed_mat', 'contact_computed']) {
+      expect(await asReader(`SELECT count(*)::int AS n FROM ${qi(HELPER)}.${view}`).then(() => 'read', (error: Error) => error.message), view).to.equal('read')
+    }
+
+    // and a table created there later, through the default privileges
+    await query(db, `CREATE TABLE ${qi(HELPER)}.later (x int)`)
+    try {
+      expect(await asReader(`SELECT count(*)::int AS n FROM ${qi(HELPER)}.later`).then(() => 'read', (error: Error) => error.message)).to.equal('read')
+    } finally {
+      await query(db, `DROP TABLE ${qi(HELPER)}.later`)
     }
   })
 

@@ -6,6 +6,7 @@ import {translateRollUp} from '../../analysis/formula/rollup.js'
 import {translateFormula} from '../../analysis/formula/translate.js'
 import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
+import {viewGrants} from './grants.js'
 import {MATERIALIZE_CHILD_ROWS, type MaterializedView, materializedName, materializeStatements, refreshStatement, scheduleAdvice} from './materialize.js'
 
 // --formulas: one view per mapped object in the helper schema, computing its cross-object
@@ -93,12 +94,13 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
     const view = viewName(mapping.table)
     const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
     plan.statements.push(sql)
+    if (columns.length > 0) plan.statements.push(viewGrants(helper, view))
     plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
     if (columns.length === 0) continue
     const child = bigChild.get(objectName)
     const reason = materialize.all ? '--materialize' : child && child.rows >= MATERIALIZE_CHILD_ROWS ? `a roll-up aggregates ${snapshot.postgres!.schema}.${child.table}, about ${child.rows} rows (at least ${MATERIALIZE_CHILD_ROWS})` : undefined
     if (!reason) continue
-    plan.statements.push(...materializeStatements(helper, view))
+    plan.statements.push(...materializeStatements(helper, view), viewGrants(helper, materializedName(view)))
     plan.materialized.push({copy: `${helper}.${materializedName(view)}`, reason, refresh: refreshStatement(helper, view), view: `${helper}.${view}`})
     volatile ||= fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
   }

@@ -6,6 +6,7 @@ import {foreignObjects} from '../../analysis/foreign-objects.js'
 import {RESTORE_FUNCTION} from '../../analysis/saved-ddl.js'
 import {qualified, quoteIdent} from '../../sql.js'
 import {type FormulaPlan, planFormulaViews} from './formulas.js'
+import {helperSchemaGrants} from './grants.js'
 import {type MappingChange, mappingChanges} from './mapping-diff.js'
 import {type FunctionEdit, functionEdits, moveStatements} from './move.js'
 import {savedDdlStatements} from './saved-ddl.js'
@@ -48,9 +49,9 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   const schema = snapshot.postgres!.schema
   const helper = options.helperSchema
   const found = foreignObjects(snapshot)
-  const grants = facts.schemaGrants.map(g => `GRANT ${g.privilege} ON SCHEMA ${quoteIdent(helper)} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee)};`)
-  const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants], title: `helper schema ${helper}, with the Connect schema's grants`}]
-  const notes = [`add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
+  const grants = helperSchemaGrants(facts, helper)
+  const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants.statements], title: `helper schema ${helper}, with the Connect schema's grants and default privileges`}]
+  const notes = [...grants.notes, `add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
   const plan: ScaffoldPlan = {
     app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, saved: [], steps,
   }

@@ -1,13 +1,27 @@
 import type {PgQueryable} from '../../clients/postgres.js'
 
-// What the plan needs beyond the audit's snapshot: who may use the Connect schema (the helper
-// schema gets the same), and the bodies of the functions that may move, to find the lines that
+// What the plan needs beyond the audit's snapshot: who may use the Connect schema and what its
+// default privileges give (the helper schema gets the same), the planner's table sizes, and the bodies of the functions that may move, to find the lines that
 // name the old schema.
 
 export interface SchemaGrant {
   /** a role name, or PUBLIC */
   grantee: string
   privilege: string
+}
+
+/** One grant of an ALTER DEFAULT PRIVILEGES … IN SCHEMA entry (pg_default_acl) */
+export interface DefaultPrivilege {
+  /** the role whose future objects it covers */
+  owner: string
+  /** r tables (and views), S sequences, f functions, T types */
+  kind: string
+  /** a role name, or PUBLIC */
+  grantee: string
+  privilege: string
+  grantable: boolean
+  /** the current user may set default privileges for owner (is a member of it) */
+  mine: boolean
 }
 
 export interface FunctionBody {
@@ -21,6 +35,7 @@ export interface FunctionBody {
 export interface ScaffoldFacts {
   currentUser: string
   schemaGrants: SchemaGrant[]
+  defaultPrivileges: DefaultPrivilege[]
   functionBodies: FunctionBody[]
   /** the planner's row estimate (pg_class.reltuples) of each analysed table in the Connect schema */
   tableRows: Record<string, number>
@@ -31,6 +46,13 @@ export async function readScaffoldFacts(db: PgQueryable, schema: string): Promis
     `SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee, a.privilege_type AS privilege
        FROM pg_namespace n, aclexplode(n.nspacl) a
       WHERE n.nspname = $1 AND a.grantee <> n.nspowner ORDER BY 1, 2`,
+    [schema],
+  )
+  const defaults = await db.query<DefaultPrivilege>(
+    `SELECT pg_get_userbyid(d.defaclrole) AS owner, d.defaclobjtype::text AS kind, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+            a.privilege_type AS privilege, a.is_grantable AS grantable, pg_has_role(current_user, d.defaclrole, 'MEMBER') AS mine
+       FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
+      WHERE n.nspname = $1 ORDER BY 1, 2, 3, 4`,
     [schema],
   )
   const bodies = await db.query<FunctionBody>(
@@ -45,5 +67,5 @@ export async function readScaffoldFacts(db: PgQueryable, schema: string): Promis
     [schema],
   )
   const user = await db.query<{u: string}>('SELECT current_user AS u')
-  return {currentUser: user.rows[0].u, functionBodies: bodies.rows, schemaGrants: grants.rows, tableRows: Object.fromEntries(rows.rows.map(r => [r.name, Number(r.rows)]))}
+  return {currentUser: user.rows[0].u, defaultPrivileges: defaults.rows, functionBodies: bodies.rows, schemaGrants: grants.rows, tableRows: Object.fromEntries(rows.rows.map(r => [r.name, Number(r.rows)]))}
 }
