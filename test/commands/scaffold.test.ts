@@ -1,11 +1,11 @@
 import {expect} from 'chai'
-import {readFile} from 'node:fs/promises'
+import {access, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import pg from 'pg'
 
 import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
 import {testServerUrl} from '../helpers/postgres.js'
-import {type AuditJson, parseJson, runAudit, runCli, tempDir} from './helpers.js'
+import {type AuditJson, exportConnectConfig, parseJson, runAudit, runCli, tempDir} from './helpers.js'
 
 // `heroku connect:schema:scaffold` end to end on the messy sandbox, in two identical worlds: one
 // applies the plan with --confirm, the other writes it with --out and runs the file with pg. Both
@@ -214,5 +214,47 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     // and the file is safe to run twice
     await query(url(migrated), sql)
     expect(await outcome(url(migrated))).to.deep.equal(await outcome(url(confirmed)))
+  })
+
+  it('offline (--config-file), writes the mapping change as an export to import, and says Connect is not changed', async function () {
+    // after the hand-run migration the views exist in this world; the mappings still hold the fields they replace
+    const exportFile = join(work.path, 'acme-crm-export.json')
+    const original = await exportConnectConfig(migrated.env, 'acme-crm') as {mappings: Array<{config: {fields: Record<string, unknown>; indexes?: Record<string, unknown>}; object_name: string}>}
+    await writeFile(exportFile, JSON.stringify(original, null, 2))
+    const offline = ['--config-file', exportFile, '--database-url', url(migrated), '--formulas', '--materialize', '--helper-schema', HELPER]
+    const env = {...migrated.env, DATABASE_URL: undefined, HEROKU_APP: undefined}
+    const changed = join(work.path, 'acme-crm-export.scaffold.json')
+    const dry = await runCli(['connect:schema:scaffold', ...offline, '--dry-run'], {cwd: work.path, env})
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.include(`Mapping changes once the views exist (offline: written as an export to import, with --confirm or --out):`)
+    expect(dry.stdout).to.include(`offline: --confirm or --out would write the mapping change to ${changed}`)
+    expect(await access(changed).then(() => 'written', () => 'absent')).to.equal('absent')
+
+    const database = new URL(url(migrated)).pathname.slice(1)
+    const run = await runCli(['connect:schema:scaffold', ...offline, '--confirm', database, '--json'], {cwd: work.path, env})
+    expect(run.code, run.stderr).to.equal(0)
+    const result = JSON.parse(run.stdout) as {applied: boolean; mappingFile: string; mappings: string[]}
+    expect(result).to.deep.include({applied: true, mappingFile: changed, mappings: []})
+    const human = await runCli(['connect:schema:scaffold', ...offline, '--confirm', database, '--config-out', join(work.path, 'again.json')], {cwd: work.path, env})
+    expect(human.stdout).to.include(`offline, so the mappings in Connect are NOT changed: now that the views exist, import it with heroku connect:import ${join(work.path, 'again.json')} -a APP`)
+    expect(human.stdout).to.not.match(/^mapping /m)
+
+    // the export it read is untouched; the new one is the same document without the replaced fields
+    expect(JSON.parse(await readFile(exportFile, 'utf8'))).to.deep.equal(original)
+    const expected = structuredClone(original)
+    const gone: Record<string, string[]> = {Account: ['Open_Amount__c', 'Open_Opportunities__c'], Contact: ['Account_Name__c']}
+    for (const mapping of expected.mappings) for (const field of gone[mapping.object_name] ?? []) delete mapping.config.fields[field]
+    expect(JSON.parse(await readFile(changed, 'utf8'))).to.deep.equal(expected)
+    // and nothing in Connect changed
+    expect((await exportConnectConfig(migrated.env, 'acme-crm') as typeof original).mappings).to.deep.equal(original.mappings)
+
+    // it is importable: the fake Connect takes it as connect:import does, and its mappings lose the fields
+    const headers = {Authorization: `Bearer ${migrated.env.HEROKU_API_KEY}`, 'Content-Type': 'application/json', 'Heroku-Client': 'cli'}
+    const found = await fetch(`${migrated.env.CONNECT_DISCOVERY_SERVER}/connections?app=acme-crm`, {headers})
+    const {results} = (await found.json()) as {results: Array<{id: string; region_url: string}>}
+    const imported = await fetch(`${results[0].region_url.replace(/\/+$/, '')}/api/v3/connections/${results[0].id}/actions/import`, {body: await readFile(changed, 'utf8'), headers, method: 'POST'})
+    expect(imported.status, await imported.clone().text()).to.be.within(200, 299)
+    const after = await exportConnectConfig(migrated.env, 'acme-crm') as typeof original
+    expect(after.mappings.find(m => m.object_name === 'Account')!.config.fields).to.not.have.any.keys('Open_Amount__c', 'Open_Opportunities__c')
   })
 })

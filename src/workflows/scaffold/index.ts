@@ -9,6 +9,7 @@ import {readScaffoldFacts} from './read.js'
 // connect:schema:scaffold: plan from the snapshot and a few catalog reads, then print, write or apply.
 
 export {applyScaffold} from './apply.js'
+export {changedExportPath} from './export-change.js'
 export {type MappingChange, mappingChanges, removeReplacedFields} from './mapping-diff.js'
 export {replaceableFields} from './formulas.js'
 export {migrationSql, type ScaffoldPlan} from './plan.js'
@@ -36,7 +37,7 @@ export function describePlan(plan: ScaffoldPlan): string[] {
   for (const u of plan.formulas.untranslated) lines.push(`    not computed: ${u.object}.${u.field} (${u.reason}): ${u.detail}`)
   if (plan.functionEdits.length > 0) lines.push('Functions to change by hand:')
   for (const edit of plan.functionEdits) lines.push(`  ${edit.function} line ${edit.line}: ${edit.text}\n    → ${edit.change}`)
-  if (plan.mappingChanges.length > 0) lines.push('Mapping changes once the views exist (through the Connect API, with --confirm):', ...describeChanges(plan.mappingChanges))
+  if (plan.mappingChanges.length > 0) lines.push(`Mapping changes once the views exist (${plan.offline ? 'offline: written as an export to import, with --confirm or --out' : 'through the Connect API, with --confirm'}):`, ...describeChanges(plan.mappingChanges))
   for (const note of plan.notes) lines.push(`Note: ${note}`)
   return lines
 }

@@ -40,6 +40,8 @@ export interface ScaffoldPlan {
   saved: string[]
   functionEdits: FunctionEdit[]
   formulas: Omit<FormulaPlan, 'statements'>
+  /** the mappings come from an export file (--config-file): a mapping change is written as an export, not saved */
+  offline: boolean
   /** fields to remove from mappings once the views exist */
   mappingChanges: MappingChange[]
   notes: string[]
@@ -53,7 +55,7 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants.statements], title: `helper schema ${helper}, with the Connect schema's grants and default privileges`}]
   const notes = [...grants.notes, `add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
   const plan: ScaffoldPlan = {
-    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, saved: [], steps,
+    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, offline: snapshot.connection?.origin === 'export', saved: [], steps,
   }
 
   if (options.move) {

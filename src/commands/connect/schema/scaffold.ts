@@ -29,6 +29,7 @@ configuration error, 3 could not collect or write.`
     ...appFlags,
     ...inputFlags,
     ...outputFlags,
+    'config-out': Flags.file({dependsOn: ['config-file'], description: 'offline: where to write the export without the fields the views replace (default: next to --config-file, as NAME.scaffold.json)'}),
     confirm: Flags.string({description: 'apply without asking: the app name (offline: the database name)'}),
     'dry-run': Flags.boolean({description: 'print the exact SQL and change nothing'}),
     formulas: Flags.boolean({description: 'compute cross-object formula fields in views in the helper schema (needs Salesforce)'}),
@@ -64,27 +65,36 @@ configuration error, 3 could not collect or write.`
     try {
       const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], materialize: flags.materialize, metadata, move: flags.move})
       const sql = scaffold.migrationSql(plan)
+      const offline = flags['config-file'] ? {configFile: flags['config-file'], target: flags['config-out'] ?? scaffold.changedExportPath(flags['config-file'])} : undefined
       if (flags.out) {
         const {writeFile} = await import('node:fs/promises')
         await writeFile(flags.out, sql)
-        return this.finish(flags.json, {applied: false, out: flags.out, plan}, [...scaffold.describePlan(plan), `wrote the migration to ${flags.out}`])
+        const exported = await this.writeChangedExport(offline, plan.mappingChanges, `after running ${flags.out}`)
+        return this.finish(flags.json, {applied: false, mappingFile: exported.file, out: flags.out, plan}, [...scaffold.describePlan(plan), `wrote the migration to ${flags.out}`, ...exported.lines])
       }
 
-      if (flags['dry-run']) return this.finish(flags.json, {applied: false, plan}, [...scaffold.describePlan(plan), '', sql])
+      if (flags['dry-run']) {
+        const would = offline && plan.mappingChanges.length > 0 ? [`offline: --confirm or --out would write the mapping change to ${offline.target}, for heroku connect:import`] : []
+        return this.finish(flags.json, {applied: false, plan}, [...scaffold.describePlan(plan), '', sql, ...would])
+      }
+
       const target = flags.app ?? session.target.split('/').at(-1)!
       this.logToStderr(scaffold.describePlan(plan).join('\n'))
       await this.confirmed(target, flags.confirm)
       const applied = await scaffold.applyScaffold(session, plan, title => this.logToStderr(`applying: ${title}`))
       const lines = [`done: ${applied.statements} statements in one transaction`]
       let mappings: string[] = []
-      if (plan.mappingChanges.length > 0 && flags.app) {
+      let mappingFile: null | string = null
+      if (offline) {
+        const exported = await this.writeChangedExport(offline, plan.mappingChanges, 'now that the views exist')
+        mappingFile = exported.file
+        lines.push(...exported.lines)
+      } else if (plan.mappingChanges.length > 0 && flags.app) {
         mappings = await this.removeReplacedFields(flags.app, flags.resource, plan.mappingChanges)
         lines.push(...mappings.map(m => `mapping ${m}`))
-      } else if (plan.mappingChanges.length > 0) {
-        lines.push('offline: remove the replaced fields from the mappings in your export file and import it (heroku connect:import)')
       }
 
-      return this.finish(flags.json, {applied: true, mappings, plan, statements: applied.statements}, [...lines, ...plan.notes.map(n => `note: ${n}`)])
+      return this.finish(flags.json, {applied: true, mappingFile, mappings, plan, statements: applied.statements}, [...lines, ...plan.notes.map(n => `note: ${n}`)])
     } finally {
       await session.close().catch(() => {})
     }
@@ -115,6 +125,20 @@ configuration error, 3 could not collect or write.`
     const [{ConnectApi}, {removeReplacedFields}] = await Promise.all([import('../../../clients/connect-api.js'), import('../../../workflows/scaffold/index.js')])
     const api = await ConnectApi.fromHeroku(this.heroku)
     return removeReplacedFields(api, await api.findConnection(app, {resource}), changes)
+  }
+
+  /** Offline, the mapping change as an export to import: nothing in Connect changes until then. */
+  private async writeChangedExport(offline: undefined | {configFile: string; target: string}, changes: MappingChange[], when: string): Promise<{file: null | string; lines: string[]}> {
+    if (!offline || changes.length === 0) return {file: null, lines: []}
+    const {writeChangedExport} = await import('../../../workflows/scaffold/export-change.js')
+    const removed = await writeChangedExport(offline.configFile, offline.target, changes)
+    return {
+      file: offline.target,
+      lines: [
+        `wrote the mapping configuration without the replaced fields to ${offline.target} (${removed.join('; ')})`,
+        `offline, so the mappings in Connect are NOT changed: ${when}, import it with heroku connect:import ${offline.target} -a APP, and Connect drops the columns`,
+      ],
+    }
   }
 
   private finish(json: boolean, result: object, lines: string[]): object {
