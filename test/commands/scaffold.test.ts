@@ -5,7 +5,7 @@ import pg from 'pg'
 
 import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
 import {testServerUrl} from '../helpers/postgres.js'
-import {type AuditJson, exportConnectConfig, parseJson, runAudit, runCli, tempDir} from './helpers.js'
+import {type AuditJson, exportConnectConfig, parseJson, runAudit, runCli, runInTerminal, tempDir} from './helpers.js'
 
 // `heroku connect:schema:scaffold` end to end on the messy sandbox, in two identical worlds: one
 // applies the plan with --confirm, the other writes it with --out and runs the file with pg. Both
@@ -71,13 +71,24 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
 
   it('shows the plan and refuses to apply it without --confirm when there is no terminal', async function () {
     const run = await scaffold(confirmed, [])
-    expect(run.code, run.stderr).to.equal(1)
+    expect(run.code, run.stderr).to.equal(2)
     expect(run.stderr).to.include(`refused: pass --confirm acme-crm`)
     expect(run.stderr).to.include(`move salesforce.${HOSTILE_TABLE}`)
     expect(run.stderr).to.match(/compute Account\.open_amount__c in .*account_computed/)
     expect(run.stderr).to.include('    - Account_Name__c')
     expect(run.stderr).to.include(`materialize ${HELPER}.account_computed as ${HELPER}.account_computed_mat (--materialize)`)
     expect(await query(url(confirmed), "SELECT 1 FROM pg_namespace WHERE nspname = $1", [HELPER])).to.have.length(0)
+  })
+
+  it('in a terminal, asks, and refuses an answer that is not the app name', async function () {
+    const run = await runInTerminal(['connect:schema:scaffold', ...ARGS], {prompt: 'To proceed, type', text: 'acme'}, {cwd: work.path, env: confirmed.env})
+    expect(run.code, run.stdout).to.equal(2)
+    expect(run.stdout).to.include(`Plan for the helper schema ${HELPER}`)
+    expect(run.stdout).to.match(/refused: Confirmation did not match/)
+    expect(await query(url(confirmed), "SELECT 1 FROM pg_namespace WHERE nspname = $1", [HELPER])).to.have.length(0)
+    const wrong = await scaffold(confirmed, ['--confirm', 'acme'])
+    expect(wrong.code, wrong.stderr).to.equal(2)
+    expect(wrong.stderr.replaceAll(/[\s›]+/g, ' ')).to.include('refused: --confirm acme does not match acme-crm, so nothing was changed')
   })
 
   it('prints the exact SQL with --dry-run and changes nothing', async function () {
@@ -202,6 +213,18 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     expect(run.code, run.stderr).to.equal(0)
     expect(run.stdout).to.not.include('mapping ')
     expect(await outcome(url(confirmed))).to.deep.equal(before)
+  })
+
+  it('in a terminal, proceeds when the answer is the app name', async function () {
+    const db = url(confirmed)
+    const readerUsage = async () => (await query<{ok: boolean}>(db, `SELECT has_schema_privilege($1, $2, 'USAGE') AS ok`, [READER, HELPER]))[0].ok
+    // take away something the plan gives, so proceeding shows
+    await query(db, `REVOKE USAGE ON SCHEMA ${qi(HELPER)} FROM ${qi(READER)}`)
+    expect(await readerUsage()).to.equal(false)
+    const run = await runInTerminal(['connect:schema:scaffold', ...ARGS], {prompt: 'To proceed, type', text: 'acme-crm'}, {cwd: work.path, env: confirmed.env})
+    expect(run.code, run.stdout).to.equal(0)
+    expect(run.stdout).to.match(/done: \d+ statements in one transaction/)
+    expect(await readerUsage()).to.equal(true)
   })
 
   it('writes a migration with --out that, run by hand, gives what --confirm gave', async function () {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {GuardCommand} from '../../../base-command.js'
-import {CollectError, EXIT, GuardError, UsageError} from '../../../errors.js'
+import {CollectError, UsageError} from '../../../errors.js'
 import {appFlags, inputFlags, outputFlags} from '../../../flags.js'
 import type {MappingChange} from '../../../workflows/scaffold/index.js'
 
@@ -15,8 +15,11 @@ triggers and indexes you added on Connect's own tables, with a function that re-
 also a materialized copy with a unique index, and prints its REFRESH … CONCURRENTLY and how to schedule it.
 Nothing is written through a Connect table. Every statement checks before it acts, so a rerun changes nothing twice.
 
-Exit codes: 0 done (or planned with --dry-run/--out), 1 refused (no --confirm without a terminal), 2 usage or
-configuration error, 3 could not collect or write.`
+Without --confirm it asks in a terminal and proceeds only when you type the app name (offline: the database name);
+without a terminal it refuses.
+
+Exit codes: 0 done (or planned with --dry-run/--out), 2 usage or configuration error, or refused (no --confirm and no
+terminal, a --confirm or answer that does not match), 3 could not collect or write.`
 
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> -a example-app --move', description: 'show the plan'},
@@ -100,16 +103,22 @@ configuration error, 3 could not collect or write.`
     }
   }
 
+  /** --confirm must name the target; without it, only a terminal may be asked, and only the target's name proceeds. */
   private async confirmed(target: string, confirmation: string | undefined): Promise<void> {
-    if (confirmation === undefined && !(process.stdin.isTTY && process.stdout.isTTY)) {
-      throw new GuardError(`refused: pass --confirm ${target} to apply this plan (or --dry-run / --out FILE to keep it)`, EXIT.findings)
+    if (confirmation !== undefined) {
+      if (confirmation !== target) throw new UsageError(`refused: --confirm ${confirmation} does not match ${target}, so nothing was changed`, `pass --confirm ${target}`)
+      return
+    }
+
+    if (!(process.stdin.isTTY && process.stdout.isTTY)) {
+      throw new UsageError(`refused: pass --confirm ${target} to apply this plan (or --dry-run / --out FILE to keep it)`)
     }
 
     const {hux} = await import('@heroku/heroku-cli-util')
     try {
-      await hux.confirmCommand({comparison: target, confirmation})
+      await hux.confirmCommand({comparison: target, warningMessage: `This applies the plan above to ${target}, in one transaction.`})
     } catch (error) {
-      throw new GuardError((error as Error).message.split('\n')[0], EXIT.findings)
+      throw new UsageError(`refused: ${(error as Error).message.split('\n')[0]}`, `nothing was changed; type ${target} at the prompt, or pass --confirm ${target}`)
     }
   }
 
