@@ -103,8 +103,8 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
     const db = url(confirmed)
     const [{rows}] = await query<{rows: number}>(db, "SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'salesforce.opportunity'::regclass")
     const plain = await scaffold(confirmed, ['--dry-run'], ARGS.filter(a => a !== '--materialize'))
-    expect(plain.stdout).to.not.include('CREATE MATERIALIZED VIEW')
-    expect(plain.stdout).to.match(/account_computed are plain views, always current; .* --materialize/)
+    expect(plain.stdout).to.not.match(/^CREATE MATERIALIZED VIEW/m)
+    expect(plain.stdout).to.include(`${HELPER}.account_computed is a plain view, always current; if reading it is too slow, pass --materialize before the mapping drops its fields, or later by hand: CREATE MATERIALIZED VIEW IF NOT EXISTS ${qi(HELPER)}."account_computed_mat"`)
     // the planner's estimate is what the criterion reads; set it as a big table's would be
     await query(db, "UPDATE pg_class SET reltuples = 250000 WHERE oid = 'salesforce.opportunity'::regclass")
     try {
@@ -112,7 +112,8 @@ describe('connect:schema:scaffold on the messy sandbox', function () {
       expect(big.code, big.stderr).to.equal(0)
       expect(big.stdout).to.include(`materialize ${HELPER}.account_computed as ${HELPER}.account_computed_mat (a roll-up aggregates salesforce.opportunity, about 250000 rows (at least 100000))`)
       expect(big.stdout).to.include(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${qi(HELPER)}."account_computed_mat" AS SELECT * FROM ${qi(HELPER)}."account_computed" WITH DATA;`)
-      expect(big.stdout).to.not.include('contact_computed_mat')
+      expect(big.stdout).to.not.include(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${qi(HELPER)}."contact_computed_mat" AS SELECT * FROM ${qi(HELPER)}."contact_computed" WITH DATA;`)
+      expect(big.stdout).to.include(`${HELPER}.contact_computed is a plain view, always current`)
     } finally {
       await query(db, "UPDATE pg_class SET reltuples = $1 WHERE oid = 'salesforce.opportunity'::regclass", [rows])
     }

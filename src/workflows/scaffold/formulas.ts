@@ -7,7 +7,7 @@ import {translateFormula} from '../../analysis/formula/translate.js'
 import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
 import {viewGrants} from './grants.js'
-import {MATERIALIZE_CHILD_ROWS, type MaterializedView, materializedName, materializeStatements, refreshStatement, scheduleAdvice} from './materialize.js'
+import {manualAdvice, MATERIALIZE_CHILD_ROWS, type MaterializedView, materializedName, materializeStatements, refreshStatement, scheduleAdvice} from './materialize.js'
 
 // --formulas: one view per mapped object in the helper schema, computing its cross-object
 // formulas (through the translator) and roll-up summaries (an aggregate over the mapped child
@@ -88,25 +88,29 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
   }
 
   let volatile = false
+  const plain: string[] = []
   for (const [objectName, fields] of byObject) {
     if (fields.length === 0) continue
     const mapping = snapshot.connection!.mappings.find(m => m.object === objectName)!
     const view = viewName(mapping.table)
     const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
     plan.statements.push(sql)
-    if (columns.length > 0) plan.statements.push(viewGrants(helper, view))
-    plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
     if (columns.length === 0) continue
+    plan.statements.push(viewGrants(helper, view))
+    plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
     const child = bigChild.get(objectName)
     const reason = materialize.all ? '--materialize' : child && child.rows >= MATERIALIZE_CHILD_ROWS ? `a roll-up aggregates ${snapshot.postgres!.schema}.${child.table}, about ${child.rows} rows (at least ${MATERIALIZE_CHILD_ROWS})` : undefined
-    if (!reason) continue
+    if (!reason) {
+      plain.push(view)
+      continue
+    }
+
     plan.statements.push(...materializeStatements(helper, view), viewGrants(helper, materializedName(view)))
     plan.materialized.push({copy: `${helper}.${materializedName(view)}`, reason, refresh: refreshStatement(helper, view), view: `${helper}.${view}`})
     volatile ||= fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
   }
 
   if (plan.materialized.length > 0) plan.materializeNotes.push(scheduleAdvice(plan.materialized.map(m => m.refresh), volatile))
-  const plain = plan.computed.filter(c => !plan.materialized.some(m => m.view === c.view)).map(c => c.view)
-  if (plain.length > 0) plan.materializeNotes.push(`${[...new Set(plain)].join(', ')} ${new Set(plain).size === 1 ? 'is a plain view' : 'are plain views'}, always current; if reading one is too slow, run again with --materialize for a copy refreshed on a schedule`)
+  plan.materializeNotes.push(...plain.map(view => manualAdvice(helper, view)))
   return plan
 }

@@ -44,3 +44,12 @@ export function scheduleAdvice(refreshes: string[], volatile: boolean): string {
   const commands = refreshes.map(sql => `-c '${sql.replaceAll("'", String.raw`'\''`)}'`).join(' ')
   return `refresh the materialized copies on a schedule, e.g. a Heroku Scheduler job (heroku addons:create scheduler:standard; every 10 minutes${volatile ? ', and at least daily since a formula reads TODAY()' : ''}): psql "$DATABASE_URL" ${commands}`
 }
+
+/**
+ * For a view left plain: how to materialize it later. By hand, because once the mapping has dropped
+ * the fields a view replaces, a rerun has nothing left to compute and would not add the copy.
+ */
+export function manualAdvice(helper: string, view: string): string {
+  const copy = qualified(helper, materializedName(view))
+  return `${helper}.${view} is a plain view, always current; if reading it is too slow, pass --materialize before the mapping drops its fields, or later by hand: CREATE MATERIALIZED VIEW IF NOT EXISTS ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(`${materializedName(view)}_sfid`)} ON ${copy} (sfid); and refresh it on a schedule: ${refreshStatement(helper, view)}`
+}
