@@ -1,10 +1,10 @@
 import type {CustomFieldMetadata} from '../../snapshot/custom-fields.js'
-import type {Snapshot} from '../../snapshot/types.js'
+import type {SfFieldFacts, Snapshot} from '../../snapshot/types.js'
 
 import {formulaObject} from '../../analysis/formula/from-snapshot.js'
 import {translateRollUp} from '../../analysis/formula/rollup.js'
 import {translateFormula} from '../../analysis/formula/translate.js'
-import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
+import {describedObject, formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
 import {viewGrants} from './grants.js'
 import {manualAdvice, MATERIALIZE_CHILD_ROWS, type MaterializedView, materializedName, materializeStatements, refreshStatement, scheduleAdvice} from './materialize.js'
@@ -40,20 +40,42 @@ export interface MaterializeOptions {
   rows: Record<string, number>
 }
 
-/** The custom formula and roll-up fields --formulas would replace, for the Tooling read. */
-export function replaceableFields(snapshot: Snapshot): Array<{object: string; field: string}> {
-  return mappedFields(snapshot)
-    .filter(({field}) => looksLikeRollUp(field) || (isFormula(field) && formulaReferences(field.calculatedFormula).crossObject.length > 0))
-    .map(({field, mapping}) => ({field: field.name, object: mapping.object}))
+export interface FormulaFacts {
+  metadata: Record<string, CustomFieldMetadata>
+  /** the columns of the helper schema's existing views, by view name */
+  viewColumns: Record<string, string[]>
 }
 
-export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>, materialize: MaterializeOptions = {all: false, rows: {}}): FormulaPlan {
+/**
+ * The formula and roll-up fields --formulas replaces: the mapped ones, and those a view of the
+ * helper schema already computes (`viewColumns`, by view name), so a rerun after the mapping has
+ * dropped them still rebuilds their views instead of finding nothing to do.
+ */
+function replaceable(snapshot: Snapshot, viewColumns: Record<string, string[]>): Array<{field: SfFieldFacts; object: string}> {
+  const wanted = (field: SfFieldFacts) => looksLikeRollUp(field) || (isFormula(field) && formulaReferences(field.calculatedFormula).crossObject.length > 0)
+  const mapped = mappedFields(snapshot).filter(({field}) => wanted(field)).map(({field, mapping}) => ({field, object: mapping.object}))
+  const computed = snapshot.connection!.mappings.flatMap(mapping => {
+    const columns = viewColumns[viewName(mapping.table)] ?? []
+    const described = snapshot.salesforce && describedObject(snapshot.salesforce, mapping.object)
+    return (described?.fields ?? [])
+      .filter(f => wanted(f) && columns.includes(f.name.toLowerCase()) && !mapped.some(m => m.object === mapping.object && sameName(m.field.name, f.name)))
+      .map(field => ({field, object: mapping.object}))
+  })
+  return [...mapped, ...computed]
+}
+
+/** The fields --formulas would replace, for the Tooling read. */
+export function replaceableFields(snapshot: Snapshot, viewColumns: Record<string, string[]> = {}): Array<{object: string; field: string}> {
+  return replaceable(snapshot, viewColumns).map(({field, object}) => ({field: field.name, object}))
+}
+
+export function planFormulaViews(snapshot: Snapshot, helper: string, {metadata, viewColumns}: FormulaFacts, materialize: MaterializeOptions = {all: false, rows: {}}): FormulaPlan {
   const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], statements: [], untranslated: []}
   const byObject = new Map<string, ComputedField[]>()
   /** per object, its largest roll-up child table and that table's estimate */
   const bigChild = new Map<string, {rows: number; table: string}>()
-  for (const {object, field: name} of replaceableFields(snapshot)) {
-    const field = mappedFields(snapshot).find(f => f.mapping.object === object && f.field.name === name)!.field
+  for (const {field, object} of replaceable(snapshot, viewColumns)) {
+    const {name} = field
     const meta = metadata[`${object}.${name}`]
     const list = byObject.get(object) ?? []
     byObject.set(object, list)

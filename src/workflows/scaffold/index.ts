@@ -4,7 +4,7 @@ import type {Snapshot} from '../../snapshot/types.js'
 import {UsageError} from '../../errors.js'
 import {describeChanges} from './mapping-diff.js'
 import {planScaffold, type ScaffoldOptions, type ScaffoldPlan} from './plan.js'
-import {readScaffoldFacts} from './read.js'
+import {readScaffoldFacts, type ScaffoldFacts} from './read.js'
 
 // connect:schema:scaffold: plan from the snapshot and a few catalog reads, then print, write or apply.
 
@@ -14,11 +14,15 @@ export {type MappingChange, mappingChanges, removeReplacedFields} from './mappin
 export {replaceableFields} from './formulas.js'
 export {migrationSql, type ScaffoldPlan} from './plan.js'
 
-export async function planFor(session: PgSession, snapshot: Snapshot, options: ScaffoldOptions): Promise<ScaffoldPlan> {
+/** The catalog facts the plan needs, after checking the helper schema's name. */
+export async function readFacts(session: PgSession, snapshot: Snapshot, helper: string): Promise<ScaffoldFacts> {
   const schema = snapshot.postgres!.schema
-  if (options.helperSchema === schema) throw new UsageError(`--helper-schema ${options.helperSchema} is the Connect schema`, 'name another schema: the point is to keep your objects out of the one Connect rebuilds')
-  if (options.helperSchema.startsWith('pg_') || options.helperSchema === '' || options.helperSchema.includes('\0')) throw new UsageError(`--helper-schema ${JSON.stringify(options.helperSchema)} is not a name Postgres accepts for a schema`)
-  const facts = await session.readOnly(tx => readScaffoldFacts(tx, schema))
+  if (helper === schema) throw new UsageError(`--helper-schema ${helper} is the Connect schema`, 'name another schema: the point is to keep your objects out of the one Connect rebuilds')
+  if (helper.startsWith('pg_') || helper === '' || helper.includes('\0')) throw new UsageError(`--helper-schema ${JSON.stringify(helper)} is not a name Postgres accepts for a schema`)
+  return session.readOnly(tx => readScaffoldFacts(tx, schema, helper))
+}
+
+export function planFor(snapshot: Snapshot, facts: ScaffoldFacts, options: ScaffoldOptions): ScaffoldPlan {
   try {
     return planScaffold(snapshot, facts, options)
   } catch (error) {

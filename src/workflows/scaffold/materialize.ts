@@ -45,11 +45,8 @@ export function scheduleAdvice(refreshes: string[], volatile: boolean): string {
   return `refresh the materialized copies on a schedule, e.g. a Heroku Scheduler job (heroku addons:create scheduler:standard; every 10 minutes${volatile ? ', and at least daily since a formula reads TODAY()' : ''}): psql "$DATABASE_URL" ${commands}`
 }
 
-/**
- * For a view left plain: how to materialize it later. By hand, because once the mapping has dropped
- * the fields a view replaces, a rerun has nothing left to compute and would not add the copy.
- */
+/** For a view left plain: how to materialize it later, with this command or by hand. */
 export function manualAdvice(helper: string, view: string): string {
   const copy = qualified(helper, materializedName(view))
-  return `${helper}.${view} is a plain view, always current; if reading it is too slow, pass --materialize before the mapping drops its fields, or later by hand: CREATE MATERIALIZED VIEW IF NOT EXISTS ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(`${materializedName(view)}_sfid`)} ON ${copy} (sfid); and refresh it on a schedule: ${refreshStatement(helper, view)}`
+  return `${helper}.${view} is a plain view, always current; if reading it is too slow, run again with --materialize, or by hand: CREATE MATERIALIZED VIEW IF NOT EXISTS ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(`${materializedName(view)}_sfid`)} ON ${copy} (sfid); and refresh it on a schedule: ${refreshStatement(helper, view)}`
 }

@@ -72,7 +72,7 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   }
 
   if (options.formulas) {
-    const {statements, ...formulas} = planFormulaViews(snapshot, helper, options.metadata ?? {}, {all: options.materialize ?? false, rows: facts.tableRows})
+    const {statements, ...formulas} = planFormulaViews(snapshot, helper, {metadata: options.metadata ?? {}, viewColumns: facts.helperViewColumns}, {all: options.materialize ?? false, rows: facts.tableRows})
     plan.formulas = formulas
     plan.mappingChanges = mappingChanges(snapshot, formulas.replaced)
     if (statements.length > 0) steps.push({statements, title: `views computing ${formulas.computed.length} formula and roll-up fields`})

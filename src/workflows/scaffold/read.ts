@@ -1,7 +1,8 @@
 import type {PgQueryable} from '../../clients/postgres.js'
 
 // What the plan needs beyond the audit's snapshot: who may use the Connect schema and what its
-// default privileges give (the helper schema gets the same), the planner's table sizes, and the bodies of the functions that may move, to find the lines that
+// default privileges give (the helper schema gets the same), the planner's table sizes, the
+// columns the helper schema's views already compute (a rerun after the mapping change), and the bodies of the functions that may move, to find the lines that
 // name the old schema.
 
 export interface SchemaGrant {
@@ -39,9 +40,11 @@ export interface ScaffoldFacts {
   functionBodies: FunctionBody[]
   /** the planner's row estimate (pg_class.reltuples) of each analysed table in the Connect schema */
   tableRows: Record<string, number>
+  /** the columns of the helper schema's existing views, by view name */
+  helperViewColumns: Record<string, string[]>
 }
 
-export async function readScaffoldFacts(db: PgQueryable, schema: string): Promise<ScaffoldFacts> {
+export async function readScaffoldFacts(db: PgQueryable, schema: string, helper: string): Promise<ScaffoldFacts> {
   const grants = await db.query<SchemaGrant>(
     `SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee, a.privilege_type AS privilege
        FROM pg_namespace n, aclexplode(n.nspacl) a
@@ -66,6 +69,12 @@ export async function readScaffoldFacts(db: PgQueryable, schema: string): Promis
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.reltuples >= 0`,
     [schema],
   )
+  const views = await db.query<{columns: string[]; name: string}>(
+    `SELECT c.relname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = $1 AND c.relkind = 'v' GROUP BY c.relname`,
+    [helper],
+  )
   const user = await db.query<{u: string}>('SELECT current_user AS u')
-  return {currentUser: user.rows[0].u, defaultPrivileges: defaults.rows, functionBodies: bodies.rows, schemaGrants: grants.rows, tableRows: Object.fromEntries(rows.rows.map(r => [r.name, Number(r.rows)]))}
+  return {currentUser: user.rows[0].u, defaultPrivileges: defaults.rows, functionBodies: bodies.rows, helperViewColumns: Object.fromEntries(views.rows.map(v => [v.name, v.columns])), schemaGrants: grants.rows, tableRows: Object.fromEntries(rows.rows.map(r => [r.name, Number(r.rows)]))}
 }

@@ -16,7 +16,7 @@ const suffix = `${process.pid}`
 const BOTH = `reads "both" ${suffix}`
 const ONE = `reads one ${suffix}`
 
-const facts = (defaults: ScaffoldFacts['defaultPrivileges']): ScaffoldFacts => ({currentUser: 'app_user', defaultPrivileges: defaults, functionBodies: [], schemaGrants: [{grantee: 'PUBLIC', privilege: 'USAGE'}], tableRows: {}})
+const facts = (defaults: ScaffoldFacts['defaultPrivileges']): ScaffoldFacts => ({currentUser: 'app_user', defaultPrivileges: defaults, functionBodies: [], helperViewColumns: {}, schemaGrants: [{grantee: 'PUBLIC', privilege: 'USAGE'}], tableRows: {}})
 
 describe('helper schema grants', function () {
   it('mirrors default privileges per owner, kind and grantee, and says which it cannot set', function () {

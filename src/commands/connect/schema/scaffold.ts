@@ -63,10 +63,11 @@ terminal, a --confirm or answer that does not match), 3 could not collect or wri
     })
     if (!snapshot.postgres || !databaseUrl) throw new CollectError(`could not read Postgres: ${snapshot.sources.postgres.reason ?? 'no database'}`, snapshot.sources.postgres.provide)
     if (flags.formulas && !snapshot.salesforce) throw new UsageError(`--formulas needs Salesforce: ${snapshot.sources.salesforce.reason ?? 'not available'}`, snapshot.sources.salesforce.provide ?? 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN')
-    const metadata = flags.formulas ? await this.customFieldMetadata(scaffold.replaceableFields(snapshot), flags['target-org']) : {}
     const session = await connectPostgres(databaseUrl, {applicationName: 'heroku-connect-guard scaffold'})
     try {
-      const plan = await scaffold.planFor(session, snapshot, {formulas: flags.formulas, helperSchema: flags['helper-schema'], materialize: flags.materialize, metadata, move: flags.move})
+      const facts = await scaffold.readFacts(session, snapshot, flags['helper-schema'])
+      const metadata = flags.formulas ? await this.customFieldMetadata(scaffold.replaceableFields(snapshot, facts.helperViewColumns), flags['target-org']) : {}
+      const plan = scaffold.planFor(snapshot, facts, {formulas: flags.formulas, helperSchema: flags['helper-schema'], materialize: flags.materialize, metadata, move: flags.move})
       const sql = scaffold.migrationSql(plan)
       const offline = flags['config-file'] ? {configFile: flags['config-file'], target: flags['config-out'] ?? scaffold.changedExportPath(flags['config-file'])} : undefined
       if (flags.out) {
