@@ -25,7 +25,9 @@ terminal, a --confirm or answer that does not match), 3 could not collect or wri
     {command: '<%= config.bin %> <%= command.id %> -a example-app --move', description: 'show the plan'},
     {command: '<%= config.bin %> <%= command.id %> -a example-app --move --formulas --confirm example-app', description: 'apply it'},
     {command: '<%= config.bin %> <%= command.id %> -a example-app --move --out db/migrate/connect_helper.sql', description: 'write it as a migration for your own tool'},
+    {command: '<%= config.bin %> <%= command.id %> -a example-app --formulas --materialize --confirm example-app', description: 'also keep materialized copies of the views, refreshed on a schedule'},
     {command: '<%= config.bin %> <%= command.id %> --config-file example-app.json --database-url "$DATABASE_URL" --move --dry-run', description: 'offline, print the SQL'},
+    {command: '<%= config.bin %> <%= command.id %> --config-file example-app.json --database-url "$DATABASE_URL" --formulas --confirm mydb', description: 'offline, apply it and write the mapping change to example-app.scaffold.json for heroku connect:import'},
   ]
 
   static override flags = {
@@ -35,7 +37,7 @@ terminal, a --confirm or answer that does not match), 3 could not collect or wri
     'config-out': Flags.file({dependsOn: ['config-file'], description: 'offline: where to write the export without the fields the views replace (default: next to --config-file, as NAME.scaffold.json)'}),
     confirm: Flags.string({description: 'apply without asking: the app name (offline: the database name)'}),
     'dry-run': Flags.boolean({description: 'print the exact SQL and change nothing'}),
-    formulas: Flags.boolean({description: 'compute cross-object formula fields in views in the helper schema (needs Salesforce)'}),
+    formulas: Flags.boolean({description: 'compute cross-object formula and roll-up summary fields in views in the helper schema (needs Salesforce)'}),
     'helper-schema': Flags.string({default: 'app', description: 'schema for your own objects, next to the Connect schema'}),
     materialize: Flags.boolean({dependsOn: ['formulas'], description: 'also keep every formula view as a materialized copy refreshed on a schedule (without it: only views whose roll-ups read a child table of 100,000 rows or more)'}),
     move: Flags.boolean({description: 'move your objects out of the Connect schema'}),
