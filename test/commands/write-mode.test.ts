@@ -141,6 +141,6 @@ describe('connect:write-mode on the messy sandbox', function () {
     expect(json.totals.bulkJobs).to.equal(0)
     expect(json.drain).to.include({calls: json.totals.apiCalls, sendSeconds: json.totals.soapCalls * 2, totalSeconds: json.totals.soapCalls * 2 + 120})
     const text = await runCli(['connect:write-mode', '--app', 'acme-crm'], {env: sandbox.env})
-    expect(text.stdout).to.match(/drain: Connect picks the backlog up at its next poll .*: about [\d ]+(min|h)[\w ]* of sending at this connection's recent pace \(2\.00 s per SOAP call, median of 39, 6\.00 s per 1,000 records in large batches, median of 2\), so drained within/)
+    expect(text.stdout).to.match(/^ {2}drain: about [\d ]+(min|h)[\w ]* of sending, so drained within [\d ]+(min|h)[\w ]*: [\d,]+ calls at this connection's recent pace \(2\.00 s per SOAP call, median of 39 batches; 6\.00 s per 1,000 records in large batches, median of 2 batches\)/m)
   })
 })

@@ -62,19 +62,19 @@ export function estimateDrain(runs: readonly RunPrediction[], pace: null | Write
 }
 
 function drainNote(d: {calls: number; known: boolean; pace: null | WritePace; sendSeconds: number; untimed: string[]}): string {
-  const polling = `Connect picks the backlog up at its next poll of _trigger_log (within ${TRIGGER_LOG_POLL_SECONDS / 60} minutes, or ${NOTIFY_MIN_SECONDS} s after an insert notifies it), then sends its ${fmt(d.calls)} calls one after another across all mappings and polls again only when they are done`
   if (d.calls === 0) return 'nothing to send'
-  if (!d.pace) return `${polling}. No database was read, so there is no write history to time the calls with; Connect publishes no time per call`
-  const measured = [paceLine('SOAP call', d.pace.soapCall), paceLine('1,000 records in large batches', d.pace.perThousandRecords)].filter(Boolean).join(', ')
+  const polling = `Connect sends them after its next poll of _trigger_log (within ${TRIGGER_LOG_POLL_SECONDS / 60} minutes, or ${NOTIFY_MIN_SECONDS} s after an insert notifies it), one call after another across all mappings, and polls again only when they are done`
+  if (!d.pace) return `${fmt(d.calls)} calls, not timed: no database was read, so there is no write history to time them with, and Connect publishes no time per call. ${polling}`
+  const measured = [paceLine('SOAP call', d.pace.soapCall), paceLine('1,000 records in large batches', d.pace.perThousandRecords)].filter(Boolean).join('; ')
   if (!d.known) {
     const partial = d.sendSeconds > 0 ? `; the timed part takes about ${duration(d.sendSeconds)}` : ''
-    return `${polling}. No write history times ${d.untimed.join(' or ')}${measured ? ` (measured: ${measured})` : ''}${partial}`
+    return `${fmt(d.calls)} calls, not all timed: this connection's write history times no ${d.untimed.join(' or ')}${measured ? ` (it gives ${measured})` : ''}${partial}. ${polling}`
   }
 
-  return `${polling}: about ${duration(d.sendSeconds)} of sending at this connection's recent pace (${measured}), so drained within ${duration(d.sendSeconds + TRIGGER_LOG_POLL_SECONDS)}`
+  return `about ${duration(d.sendSeconds)} of sending, so drained within ${duration(d.sendSeconds + TRIGGER_LOG_POLL_SECONDS)}: ${fmt(d.calls)} calls at this connection's recent pace (${measured}). ${polling}`
 }
 
-const paceLine = (what: string, pace: BatchPace | null): string => (pace ? `${pace.seconds.toFixed(pace.seconds < 10 ? 2 : 0)} s per ${what}, median of ${fmt(pace.batches)}` : '')
+const paceLine = (what: string, pace: BatchPace | null): string => (pace ? `${pace.seconds.toFixed(pace.seconds < 10 ? 2 : 0)} s per ${what}, median of ${fmt(pace.batches)} batches` : '')
 
 /** 45 s, 12 min, 2 h, 3 h 20 min */
 export function duration(seconds: number): string {
