@@ -1,5 +1,4 @@
 import type {SalesforceClient} from '../clients/salesforce.js'
-import type {FilterItem} from '../analysis/formula/rollup.js'
 
 // Formula and roll-up metadata from the Tooling API's CustomField: formula text, blank handling
 // and scale; summary operation, summarized field, foreign key and filter items. CustomField keys a
@@ -7,6 +6,15 @@ import type {FilterItem} from '../analysis/formula/rollup.js'
 // back only for a query that names one record. So: one EntityDefinition query resolves every
 // object's key, one CustomField query lists the fields of all of them, then one query per wanted
 // field reads its Metadata by Id.
+
+/** One of a roll-up summary's filter items, as Tooling CustomField Metadata gives it. */
+export interface FilterItem {
+  /** `Child__c.Field__c` */
+  field: string
+  operation: string
+  value?: string
+  valueField?: string
+}
 
 export interface CustomFieldMetadata {
   type?: string

@@ -3,7 +3,7 @@ import type {Snapshot} from '../../snapshot/types.js'
 import type {ScaffoldFacts} from './read.js'
 
 import {foreignObjects} from '../../analysis/foreign-objects.js'
-import {RESTORE_FUNCTION} from '../../analysis/saved-ddl.js'
+import {RESTORE_FUNCTION} from '../../snapshot/postgres/saved-ddl.js'
 import {qualified, quoteIdent} from '../../sql.js'
 import {type FormulaPlan, planFormulaViews} from './formulas.js'
 import {helperSchemaGrants} from './grants.js'
