@@ -1,5 +1,6 @@
 import {benchAuditPostgres} from './audit-postgres.js'
 import {benchReloadRemap} from './reload-remap.js'
+import {benchScaffoldMaterialize} from './scaffold-materialize.js'
 import {benchStartup} from './startup.js'
 import {benchWriteMode} from './write-mode.js'
 import {benchTableChecks} from './table-checks.js'
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[
   'write-mode': () => benchWriteMode(),
   'reload-remap': () => benchReloadRemap(),
   'table-checks': () => benchTableChecks(),
+  'scaffold-materialize': () => benchScaffoldMaterialize(),
 }
 if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)
 
