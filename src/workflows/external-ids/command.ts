@@ -45,7 +45,7 @@ export interface ExternalIdsRequest {
 }
 
 export interface Presenter {
-  plan(plan: ExternalIdPlan): void
+  plan(plan: ExternalIdPlan): Promise<void> | void
   calls(calls: string[]): void
   status(journals: Array<Journal<ExternalIdPlan, ExternalIdProgress>>, events: JournalEvent[]): void
   note(text: string): void
@@ -106,7 +106,9 @@ async function open(request: ExternalIdsRequest): Promise<World> {
     if (!url) throw new UsageError(`app ${request.app} has no config var ${connection.db_key} (the connection's database)`, 'pass --database-url')
   }
 
-  const session = await connectPostgres(url, {applicationName: 'heroku-connect-guard external-ids', lockTimeoutMs: 1000, statementTimeoutMs: 0})
+  // the backfill's UPDATEs must reach Salesforce: Connect's triggers log only base64 sessions, and a
+  // role may default to hex (HC072), which would make them silently local
+  const session = await connectPostgres(url, {applicationName: 'heroku-connect-guard external-ids', lockTimeoutMs: 1000, settings: {xmlbinary: 'base64'}, statementTimeoutMs: 0})
   return {api, connection, salesforce: credentials ? await Client.connect(credentials) : null, session, snapshot}
 }
 
@@ -158,7 +160,7 @@ async function inWorld(request: ExternalIdsRequest, world: World, timeoutMs: num
     mappings: request.mappings, permissionSet: request.permissionSet, saved, snapshot: world.snapshot!, timeoutMs,
   }))
   plan.createsStateSchema = !(await stateSchemaExists(session))
-  request.present.plan(plan)
+  await request.present.plan(plan)
   const blockedCode = plan.blocked.length > 0 ? 1 : 0
   const result: ExternalIdsResult = {...base, exitCode: blockedCode, plan}
   if (request.out) {

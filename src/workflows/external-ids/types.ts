@@ -1,5 +1,6 @@
 import type {IdentifierJudgement} from '../../analysis/unique-ids.js'
 import type {WriteVia} from '../../analysis/write-prediction.js'
+import type {BackfillProgress} from './backfill.js'
 
 // The shapes connect:external-ids hands between its parts and to the command's --json.
 
@@ -82,15 +83,6 @@ export interface ExternalIdPlan {
   blocked: string[]
   createsStateSchema: boolean
   timeoutMs: number
-}
-
-export interface BackfillProgress {
-  /** the next key to start from */
-  next: number
-  updated: number
-  batches: number
-  longestMs: number
-  done: boolean
 }
 
 export interface MappingProgress {
