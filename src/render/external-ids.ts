@@ -1,5 +1,5 @@
 import type {ExternalIdOutcome} from '../workflows/external-ids/run.js'
-import type {ExternalIdPlan, ExternalIdProgress, MappingPlan} from '../workflows/external-ids/types.js'
+import {type ExternalIdPlan, type ExternalIdProgress, type MappingPlan, STEPS} from '../workflows/external-ids/types.js'
 import type {Journal, JournalEvent} from '../workflows/state/journal.js'
 
 import {visible} from './table.js'
@@ -30,7 +30,7 @@ export async function renderPlan(plan: ExternalIdPlan, write: Write, width = 120
       field: m.field,
       found: visible(problems(m)),
       mapping: m.object,
-      steps: plan.blocked.includes(m.object) ? 'BLOCKED: duplicates' : (Object.entries(m.actions).filter(([, a]) => a).map(([s]) => s).join(', ') || 'none'),
+      steps: plan.blocked.includes(m.object) ? 'BLOCKED: duplicates' : (STEPS.filter(s => m.actions[s]).join(', ') || 'none'),
     }))
     hux.table(rows, {mapping: {header: 'Mapping'}, field: {header: 'Identifier'}, found: {header: 'Found'}, steps: {header: 'Steps'}}, {maxWidth: width, overflow: 'wrap', printLine: line => write(String(line))})
   }
@@ -39,7 +39,7 @@ export async function renderPlan(plan: ExternalIdPlan, write: Write, width = 120
   for (const m of plan.mappings) {
     write('')
     write(`${m.object} (${m.schema}.${m.table}.${m.column})`)
-    for (const [step, action] of Object.entries(m.actions)) if (action) write(`  ${step.padEnd(8)} ${visible(action)}`)
+    for (const step of STEPS) if (m.actions[step]) write(`  ${step.padEnd(8)} ${visible(m.actions[step]!)}`)
     if (m.actions.mapping && m.configDiff.length > 0) {
       write('  configuration change:')
       for (const line of m.configDiff) write(`    ${visible(line)}`)

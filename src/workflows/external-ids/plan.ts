@@ -165,5 +165,5 @@ function backfillCost(snapshot: Snapshot, mapping: MappingFacts, field: string, 
 function costLine(cost: BackfillCost): string {
   if (cost.synced === 0) return 'no row is in Salesforce yet, so it costs no Salesforce writes'
   const how = cost.via === 'bulk' ? 'through the Bulk API' : `through SOAP (${cost.reasons.join('; ')})`
-  return `${fmt(cost.synced)} synced rows become UPDATEs Connect sends ${how}: about ${fmt(cost.apiCalls)} API calls`
+  return `${fmt(cost.synced)} synced rows become UPDATEs Connect sends ${how}: about ${fmt(cost.apiCalls)} API call${cost.apiCalls === 1 ? '' : 's'}`
 }
