@@ -1,4 +1,5 @@
 import {benchAuditPostgres} from './audit-postgres.js'
+import {benchBackfill} from './backfill.js'
 import {benchReloadRemap} from './reload-remap.js'
 import {benchStartup} from './startup.js'
 import {benchWriteMode} from './write-mode.js'
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[
   'write-mode': () => benchWriteMode(),
   'reload-remap': () => benchReloadRemap(),
   'table-checks': () => benchTableChecks(),
+  backfill: () => benchBackfill(),
 }
 if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)
 

@@ -9,13 +9,21 @@ import {qualified, quoteIdent} from '../../sql.js'
 // read into Node: a batch is one UPDATE, its bounds one index probe.
 //
 // On a Connect table the mapped table's trigger logs every UPDATE into `_trigger_log`: intended,
-// the values must reach Salesforce. Each batch is one transaction of `batchRows` UPDATEs of one
-// table, so Connect sees a contiguous run of that many same-type changes: with Ordered Writes and
-// API 39+ a run of 2,000 or more goes through the Bulk API, which Connect sends in chunks of 5,000
-// (seed practices 4 and 8). BULK_FRIENDLY_BATCH_ROWS, a multiple of 5,000, keeps every batch (but
-// the last) Bulk-eligible and fills its chunks; concurrent app writes between batches only split runs.
+// the values must reach Salesforce. Connect's triggers make each UPDATE cost far more than the
+// write itself (the status and logger triggers read pg_settings through get_xmlbinary() per row),
+// so a batch is sized by time as well as rows: it starts small, then each batch takes as many rows
+// as fit in maxBatchMs at the rate just measured, up to batchRows. Bulk eligibility does not hang
+// on one batch: the batches are consecutive transactions of one table's UPDATEs, so unless the
+// app writes that table in between, `_trigger_log` holds them as one contiguous run, which with
+// Ordered Writes and API 39+ goes through the Bulk API once it reaches 2,000 changes, in Connect's
+// chunks of 5,000 (seed practices 4 and 8). BULK_FRIENDLY_BATCH_ROWS (10,000, two chunks) is the
+// cap to use: where the machine is fast enough, each batch is a Bulk-eligible run on its own too.
 
 export const BULK_FRIENDLY_BATCH_ROWS = 10_000
+/** the longest a batch should hold its row locks; the next batch's size follows the measured rate */
+export const DEFAULT_MAX_BATCH_MS = 400
+const FIRST_BATCH_ROWS = 1000
+const MIN_BATCH_ROWS = 100
 /** a batch waiting this long for a row or table lock the app holds gives up and is retried */
 export const DEFAULT_LOCK_TIMEOUT_MS = 1000
 const LOCK_RETRIES = 5
@@ -48,8 +56,10 @@ export interface BackfillBatchOptions {
 }
 
 export interface BackfillOptions extends BackfillBatchOptions {
-  /** UPDATEs per batch; BULK_FRIENDLY_BATCH_ROWS keeps each batch a Bulk-eligible run */
+  /** most UPDATEs per batch (BULK_FRIENDLY_BATCH_ROWS); fewer when a batch would take over maxBatchMs */
   batchRows: number
+  /** DEFAULT_MAX_BATCH_MS unless set; Infinity = always batchRows */
+  maxBatchMs?: number
   /** resume from here; a fresh run reads the bounds itself */
   progress?: BackfillProgress
   stopRequested?: () => boolean
@@ -101,20 +111,31 @@ async function batchEnd(db: PgQueryable, t: BackfillTarget, from: number, rows: 
 /** Fills every NULL of the column, batch by batch; stops at a batch boundary when stopRequested() says so. */
 export async function backfill(session: PgSession, t: BackfillTarget, opts: BackfillOptions): Promise<BackfillProgress> {
   if (!Number.isInteger(opts.batchRows) || opts.batchRows < 1) throw new Error(`batchRows must be a positive whole number, not ${opts.batchRows}`)
+  const maxBatchMs = opts.maxBatchMs ?? DEFAULT_MAX_BATCH_MS
+  let size = Math.min(opts.batchRows, FIRST_BATCH_ROWS)
   let progress = opts.progress ?? await fresh(session, t)
   while (!progress.done) {
     if (opts.stopRequested?.()) break
     const from = progress.next
-    const to = await batchEnd(session, t, from, opts.batchRows, progress.hi)
+    const to = await batchEnd(session, t, from, size, progress.hi)
     const started = Date.now()
     const updated = await backfillBatch(session, t, from, to, opts)
+    const elapsed = Date.now() - started
     progress = {
-      done: to > progress.hi, hi: progress.hi, longestMs: Math.max(progress.longestMs, Date.now() - started), next: to, updated: progress.updated + updated,
+      done: to > progress.hi, hi: progress.hi, longestMs: Math.max(progress.longestMs, elapsed), next: to, updated: progress.updated + updated,
     }
+    if (updated > 0) size = nextSize(size, updated, elapsed, opts.batchRows, maxBatchMs)
     await opts.onBatch?.(progress)
   }
 
   return progress
+}
+
+/** As many rows as fit in maxBatchMs at the rate just seen, at most doubling, within [MIN_BATCH_ROWS, batchRows]. */
+function nextSize(size: number, updated: number, elapsedMs: number, batchRows: number, maxBatchMs: number): number {
+  if (!Number.isFinite(maxBatchMs)) return batchRows
+  const fits = Math.floor((maxBatchMs * updated) / Math.max(1, elapsedMs))
+  return Math.max(Math.min(MIN_BATCH_ROWS, batchRows), Math.min(batchRows, size * 2, fits))
 }
 
 async function fresh(db: PgQueryable, t: BackfillTarget): Promise<BackfillProgress> {

@@ -32,7 +32,7 @@ describe('fake Salesforce: Tooling CustomField creates and updates', () => {
   })
   afterEach(async () => t.sf.close())
 
-  const send = async (method: string, url: string, body: unknown, token = ADMIN_TOKEN) => {
+  const send = async (method: 'PATCH' | 'POST', url: string, body: unknown, token = ADMIN_TOKEN) => {
     const conn = await jsforceConnection(t.sf.url, token)
     return conn.request<Row>({body: JSON.stringify(body), headers: {'content-type': 'application/json'}, method, url})
   }

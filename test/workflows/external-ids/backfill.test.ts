@@ -75,7 +75,7 @@ describe('external ids: backfill', function () {
     expect(await backfillBounds(session, TARGET)).to.deep.include({nulls: before})
 
     const sizes: number[] = []
-    const done = await backfill(session, TARGET, {batchRows: 8, onBatch: p => {
+    const done = await backfill(session, TARGET, {batchRows: 8, maxBatchMs: Infinity, onBatch: p => {
       sizes.push(p.updated - (sizes.reduce((a, b) => a + b, 0)))
     }})
     expect(done).to.deep.include({done: true, updated: before})
@@ -104,6 +104,7 @@ describe('external ids: backfill', function () {
     let batches = 0
     const stopped = await backfill(session, TARGET, {
       batchRows: 5,
+      maxBatchMs: Infinity,
       onBatch(p) {
         saved = p
         batches++
@@ -153,6 +154,26 @@ describe('external ids: backfill', function () {
     const {rows} = await client.query(`SELECT "ext""; DROP TABLE t; --" AS v FROM "we""ird; schema"."Or'der ""x"""`)
     expect(rows.filter(r => UUID.test(r.v))).to.have.length(17)
     expect(rows.filter(r => r.v === 'kept')).to.have.length(8)
+  })
+
+  it('shrinks the batches that would hold their locks longer than maxBatchMs, and never below 100 rows', async () => {
+    await client.query('CREATE TABLE public.slow (id serial PRIMARY KEY, ext text)')
+    await client.query('INSERT INTO public.slow (ext) SELECT NULL FROM generate_series(1, 700)')
+    const sizes: number[] = []
+    let last = 0
+    // 2 ms a row: a 250-row batch takes 500 ms, five times the 100 ms allowed
+    const done = await backfill(session, {column: 'ext', key: 'id', schema: 'public', table: 'slow'}, {
+      batchRows: 250, maxBatchMs: 100,
+      onBatch(p) {
+        sizes.push(p.updated - last)
+        last = p.updated
+      },
+      // correlated with the row (id), so it runs once per row rather than once per statement
+      valueSql: '(SELECT gen_random_uuid()::text FROM pg_sleep(0.002 + 0 * id))',
+    })
+    expect(done).to.deep.include({done: true, updated: 700})
+    expect(sizes[0]).to.equal(250)
+    expect(sizes.slice(1, -1).every(n => n === 100), sizes.join(', ')).to.equal(true)
   })
 
   it('refuses a batch size that is not a positive whole number', async () => {
