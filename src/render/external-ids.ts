@@ -62,7 +62,9 @@ export async function renderPlan(plan: ExternalIdPlan, write: Write, width = 120
   }
 
   if (plan.mappings.some(m => m.actions.backfill)) {
-    write(`Backfill: batches of ${plan.batchRows.toLocaleString('en-US')} rows, each its own short transaction; batch sizes that stay Bulk-eligible: ${plan.bulkBatchOptions.map(n => n.toLocaleString('en-US')).join(', ')} (--batch-rows).`)
+    write(`Backfill: batches of up to ${plan.batchRows.toLocaleString('en-US')} rows (--batch-rows; Bulk-friendly sizes, whole Bulk chunks of 5,000: ${plan.bulkBatchOptions.map(n => n.toLocaleString('en-US')).join(', ')}),`)
+    write('each its own transaction and smaller when one would hold its locks for long. Unless the app writes the')
+    write('table in between, _trigger_log holds the batches as one contiguous run, which Bulk takes from 2,000 changes.')
   }
 
   if (plan.createsStateSchema) write('State: creates schema connect_guard (journal) on first use')

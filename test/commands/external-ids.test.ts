@@ -46,7 +46,7 @@ describe('connect:external-ids on the messy sandbox', function () {
     expect(run.stdout).to.include('Connect does not carry a column default through a configuration import')
     // the backfill's cost, from the write-mode predictor: messy's API 38 and Merged Writes keep it SOAP
     expect(run.stdout).to.match(/fill 400 NULL values \(every row: the column is new\).*400 synced rows become UPDATEs Connect sends through SOAP \(API version 38\.0 is below 39; Merged Writes is on.*about 2 API calls/)
-    expect(run.stdout).to.include('batch sizes that stay Bulk-eligible: 5,000, 10,000, 25,000, 50,000')
+    expect(run.stdout).to.include('Bulk-friendly sizes, whole Bulk chunks of 5,000: 5,000, 10,000, 25,000, 50,000')
     expect(run.stdout).to.include('SQL  ALTER TABLE "salesforce"."contact" ALTER COLUMN "external_id__c" SET DEFAULT gen_random_uuid()::text')
     expect(run.stdout).to.match(/PUT {2}http:\/\/127\.0\.0\.1:\d+\/api\/v3\/mappings\/[\w-]+ \{"config": …\} with \+ fields\.External_Id__c/)
     expectNoSecrets(run, secretsOf(sandbox.env))

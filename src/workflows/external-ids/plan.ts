@@ -136,7 +136,7 @@ async function planMapping(db: PgQueryable, request: PlanRequest, mapping: Mappi
   const mapped = mapping.fields.some(f => sameName(f, field)) && Boolean(mapping.upsertField && sameName(mapping.upsertField, field))
   const actions: Record<Step, null | string> = {
     access: fieldState.exists && edit ? null : `grant Edit on ${mapping.object}.${field} to Connect's user through permission set ${request.permissionSet}`,
-    backfill: cost.rows > 0 ? `fill ${fmt(cost.rows)} NULL ${column.exists ? 'values' : 'values (every row: the column is new)'} with ${uuidValue} in batches of ${fmt(request.batchRows)}; ${costLine(cost)}` : null,
+    backfill: cost.rows > 0 ? `fill ${fmt(cost.rows)} NULL ${column.exists ? 'values' : 'values (every row: the column is new)'} with ${uuidValue} in batches of up to ${fmt(request.batchRows)} rows; ${costLine(cost)}` : null,
     default: isRandomUuidDefault(column.default) ? null : `set the default of ${connection.schema}.${mapping.table}.${target.column} to ${uuidValue}${column.default ? ` (now ${column.default})` : ''}`,
     field: !fieldState.exists
       ? `create Text(36) field ${mapping.object}.${field}, External ID and Unique, through the Tooling API`

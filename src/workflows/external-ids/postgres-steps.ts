@@ -21,7 +21,13 @@ export async function mappingStep(ctx: StepContext, m: MappingPlan, report: (lin
   if (!progress.stateBefore) await saveProgress(ctx, m, {stateBefore: mapping.state})
   const config = changedConfig(mapping.config, {upsertField: m.field})
   if (configChanged(mapping.config, config)) {
-    mapping = await ctx.api.updateMapping(ctx.connection, mapping, config)
+    try {
+      mapping = await ctx.api.updateMapping(ctx.connection, mapping, config)
+    } catch (error) {
+      // 409: Connect is busy with the mapping (a reload, another change); the change can be sent again later
+      if ((error as {status?: number}).status !== 409) throw error
+      throw new StepFailedError(`Heroku Connect refused the change to the ${m.object} mapping (409): ${(error as Error).message.replace(/^.*\(409\):?\s*/, '') || 'it is busy'}`, 3, `wait for Connect to finish with ${m.object}, then ${ctx.resumeCommand}`)
+    }
     report(`PUT /api/v3/mappings/${m.mappingId}: ${m.field} added as the unique identifier`)
   } else {
     report(`${m.object} already maps ${m.field} as its unique identifier`)
