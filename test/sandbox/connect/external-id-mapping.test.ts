@@ -105,4 +105,23 @@ describe('fake Connect: a new unique identifier, from Salesforce field to Bulk w
       FROM salesforce.contact c JOIN hcg_fake_salesforce.contact o ON o.sfid = c.sfid WHERE o.sync_key__c = c.sync_key__c`)
     expect(check).to.deep.equal({matched: ROWS, total: before})
   })
+  it('refuses a unique identifier whose column holds duplicate values, and keeps the mapping as it was', async () => {
+    await salesforce('POST', '/tooling/sobjects/CustomField', {
+      FullName: 'Contact.Region_Code__c', Metadata: {externalId: true, label: 'Region Code', length: 20, type: 'Text', unique: false},
+    })
+    const set = await salesforce('POST', '/sobjects/PermissionSet', {Label: 'Connect Region', Name: 'Connect_Region'})
+    await salesforce('POST', '/sobjects/FieldPermissions', {Field: 'Contact.Region_Code__c', ParentId: set.id, PermissionsEdit: true, PermissionsRead: true, SobjectType: 'Contact'})
+    await salesforce('POST', '/sobjects/PermissionSetAssignment', {AssigneeId: sandbox.scenario.org.integrationUserId, PermissionSetId: set.id})
+    const mappingPath = `/mappings/${contactMapping().id}`
+    const {body: current} = await connect('GET', mappingPath)
+    const config = current.config as {fields: Record<string, unknown>; upsert_field?: string}
+    const added = await connect('PUT', mappingPath, {config: {...config, fields: {...config.fields, Region_Code__c: {}}}})
+    expect(added.status).to.equal(200)
+    await client.query("UPDATE salesforce.contact SET region_code__c = 'EMEA' WHERE id <= 2")
+
+    const refused = await connect('PUT', mappingPath, {config: {...added.body.config as Row, upsert_field: 'Region_Code__c'}})
+    expect(refused.status).to.equal(400)
+    expect(refused.body.message).to.match(/region_code__c .* holds duplicate values/)
+    expect(contactMapping().config.upsert_field).to.equal(config.upsert_field)
+  })
 })
