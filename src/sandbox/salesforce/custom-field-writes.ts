@@ -14,18 +14,16 @@ import {findObject} from './write.js'
 // spec, so describe, SOQL, FieldPermissions and the record store see it at once; the record
 // store's uniqueness check then holds for it on every write path.
 
-/** Who may not change metadata: users whose "Customize Application" a test has taken away. */
-const denied = new WeakMap<OrgSpec, Set<string>>()
-
 /**
  * Takes away (or gives back) a user's "Customize Application" permission: without it every
- * CustomField write answers INSUFFICIENT_ACCESS, as Salesforce does. Tests and the sandbox flip it.
+ * CustomField write answers INSUFFICIENT_ACCESS, as Salesforce does. A scenario sets the same
+ * through OrgSpec.customizeApplicationDenied; tests flip it at runtime here.
  */
 export function setCustomizeApplication(spec: OrgSpec, userId: string, allowed: boolean): void {
-  const users = denied.get(spec) ?? new Set<string>()
-  if (allowed) users.delete(userId)
-  else users.add(userId)
-  denied.set(spec, users)
+  const denied = new Set(spec.customizeApplicationDenied ?? [])
+  if (allowed) denied.delete(userId)
+  else denied.add(userId)
+  spec.customizeApplicationDenied = [...denied]
 }
 
 // Tooling Metadata.type → the describe type the sandbox models. Only types with an obvious
@@ -47,7 +45,7 @@ interface FieldMetadata {
 
 function requireCustomize(ctx: SfContext): void {
   const access = accessOf(ctx.org.spec)
-  if (denied.get(ctx.org.spec)?.has(ctx.userId) || !access.hasPermission(ctx.userId, 'ModifyAllData')) {
+  if (ctx.org.spec.customizeApplicationDenied?.includes(ctx.userId) || !access.hasPermission(ctx.userId, 'ModifyAllData')) {
     throw new SalesforceFault(403, 'INSUFFICIENT_ACCESS', 'insufficient access rights on object id: you need the "Customize Application" permission to create or change custom fields')
   }
 }

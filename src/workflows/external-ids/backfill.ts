@@ -6,7 +6,8 @@ import {qualified, quoteIdent} from '../../sql.js'
 // lock_timeout, so no lock is held long and Ctrl-C stops at a batch boundary. Values come from
 // gen_random_uuid(), never from a sequence or `id` (seed practice 1). It only ever touches NULLs, so
 // a rerun, or a resume from any progress, fills what is left and changes nothing twice. Nothing is
-// read into Node: a batch is one UPDATE, its bounds one index probe.
+// read into Node: a batch is one UPDATE, its bounds one index probe. The key range is read once, at
+// the start: rows inserted later get the column's default, which the workflow sets before this runs.
 //
 // On a Connect table the mapped table's trigger logs every UPDATE into `_trigger_log`: intended,
 // the values must reach Salesforce. Connect's triggers make each UPDATE cost far more than the
@@ -21,8 +22,8 @@ import {qualified, quoteIdent} from '../../sql.js'
 
 export const BULK_FRIENDLY_BATCH_ROWS = 10_000
 /** the longest a batch should hold its row locks; the next batch's size follows the measured rate */
-export const DEFAULT_MAX_BATCH_MS = 400
-const FIRST_BATCH_ROWS = 1000
+export const DEFAULT_MAX_BATCH_MS = 300
+const FIRST_BATCH_ROWS = 250
 const MIN_BATCH_ROWS = 100
 /** a batch waiting this long for a row or table lock the app holds gives up and is retried */
 export const DEFAULT_LOCK_TIMEOUT_MS = 1000
