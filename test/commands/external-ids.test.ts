@@ -1,9 +1,11 @@
 import {expect} from 'chai'
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
 import {testServerUrl} from '../helpers/postgres.js'
 import {APP, asConnect, columnDefault, externalIds, journals, lastLogId, logRows, mappingPuts, query, toolingWrites} from './external-ids-world.js'
-import {type AuditJson, expectNoSecrets, logicalLines, parseJson, runAudit, secretsOf, show} from './helpers.js'
+import {type AuditJson, expectNoSecrets, logicalLines, parseJson, runAudit, secretsOf, show, tempDir} from './helpers.js'
 
 // `heroku connect:external-ids` end to end on the messy sandbox, whose four read-write mappings
 // each lack a sound identifier in another way: Lead has none (HC001), Account has NULLs (HC002),
@@ -59,6 +61,39 @@ describe('connect:external-ids on the messy sandbox', function () {
     expect(await logRows(url, logBefore)).to.deep.equal([])
   })
 
+  it('--dry-run --json returns the plan and the calls, and no secret', async () => {
+    const run = await externalIds(sandbox, ['--dry-run', '--json'])
+    expect(run.code, show(run)).to.equal(0)
+    const result = parseJson<{dryRun: string[]; exitCode: number; plan: {blocked: string[]; mappings: Array<{actions: Record<string, null | string>; object: string}>; untouched: unknown[]}}>(run)
+    expect(result.exitCode).to.equal(0)
+    expect(result.plan.mappings.map(m => [m.object, Object.entries(m.actions).filter(([, a]) => a).map(([step]) => step).sort()])).to.deep.equal([
+      ['Contact', ['default']], ['Account', ['backfill', 'default']], ['Lead', ['backfill', 'default', 'mapping']], ['Opportunity', ['default', 'field']],
+    ])
+    expect(result.plan.blocked).to.deep.equal([])
+    expect(result.dryRun.filter(c => c.startsWith('SQL  ALTER TABLE'))).to.have.length(4)
+    expectNoSecrets(run, secretsOf(sandbox.env))
+  })
+
+  it('--out writes the Postgres part as a migration and changes nothing', async () => {
+    const dir = await tempDir('external-ids')
+    try {
+      const file = join(dir.path, 'ids.sql')
+      const run = await externalIds(sandbox, ['--out', file])
+      expect(run.code, show(run)).to.equal(0)
+      const sql = await readFile(file, 'utf8')
+      expect(sql).to.include('ALTER TABLE "salesforce"."lead" ALTER COLUMN "external_id__c" SET DEFAULT gen_random_uuid()::text;')
+      // the first key holding a NULL: every 25th Account lacks one
+      expect(sql).to.match(/^UPDATE "salesforce"\."account" SET "external_id__c" = gen_random_uuid\(\)::text WHERE "id" >= 25 AND "id" < 10025 AND "external_id__c" IS NULL;$/m)
+      expect(sql).to.include('--   Connect: add External_Id__c to the Lead mapping and make it the unique identifier')
+      expect(sql).to.include('-- Connect does not carry a column default through a configuration import')
+      expect(mappingPuts(sandbox)).to.equal(0)
+      expect(await columnDefault(url, 'contact', 'external_id__c')).to.match(/nextval/)
+      expect(await journals(url)).to.deep.equal([])
+    } finally {
+      await dir.remove()
+    }
+  })
+
   it('refuses to change anything without --confirm when there is no terminal', async () => {
     const run = await externalIds(sandbox, [])
     expect(run.code, show(run)).to.equal(2)
@@ -91,6 +126,13 @@ describe('connect:external-ids on the messy sandbox', function () {
   it('wrote only the backfill through Connect\'s tables: one UPDATE per filled row, nothing for the DDL', async () => {
     // Lead: 400 new values, Account: its 24 NULLs; Contact and Opportunity only got a default
     expect(await logRows(url, logBefore)).to.deep.equal([{action: 'UPDATE', n: 24, table_name: 'account'}, {action: 'UPDATE', n: 400, table_name: 'lead'}])
+  })
+
+  it('--status shows the journal of the run', async () => {
+    const run = await externalIds(sandbox, ['--status'])
+    expect(run.code, show(run)).to.equal(0)
+    expect(run.stdout).to.match(/^1\s+Contact, Account, Lead, Opportunity\s+complete\s+complete/m)
+    expect(run.stdout).to.include('Lead: backfill done')
   })
 
   it('then the audit no longer reports HC001, HC002 or HC003', async () => {

@@ -69,6 +69,7 @@ interface World {
   /** null for --status, which reads only the journal */
   salesforce: null | SalesforceClient
   session: PgSession
+  /** null unless a new run is planned */
   snapshot: null | Snapshot
 }
 
@@ -91,11 +92,12 @@ async function open(request: ExternalIdsRequest): Promise<World> {
   const credentials = request.mode === 'status' ? undefined : await resolveSalesforceCredentials({env: request.env, targetOrg: request.targetOrg})
   if (!credentials && request.mode !== 'status') throw new UsageError('connect:external-ids needs Salesforce credentials to create the field', 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN')
   let url = request.databaseUrl
-  const snapshot = request.mode === 'status' ? null : await collectSnapshot({
+  // a resume runs the plan its journal holds: only a new run collects and plans
+  const snapshot = request.mode === 'run' ? await collectSnapshot({
     app: request.app, databaseUrl: request.databaseUrl, env: request.env, heroku: request.heroku, onDatabaseUrl(found) {
       url = found
     }, resource: request.resource, runPhases: request.runPhases, targetOrg: request.targetOrg, validations: false,
-  })
+  }) : null
   if (snapshot && !snapshot.sources.salesforce.ok) throw new CollectError(`could not read Salesforce: ${snapshot.sources.salesforce.reason}`, snapshot.sources.salesforce.provide)
   if (snapshot && !snapshot.sources.postgres.ok) throw new CollectError(`could not read Postgres: ${snapshot.sources.postgres.reason}`, snapshot.sources.postgres.provide)
   const api = await ConnectApi.fromHeroku(request.heroku)
