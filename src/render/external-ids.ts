@@ -36,6 +36,7 @@ export async function renderPlan(plan: ExternalIdPlan, write: Write, width = 120
   }
 
   for (const u of plan.untouched) write(`  ${u.object}: left alone, ${u.reason}`)
+  if (plan.mappings.length === 0) write('Nothing to do: no selected read-write mapping needs a unique identifier.')
   for (const m of plan.mappings) {
     write('')
     write(`${m.object} (${m.schema}.${m.table}.${m.column})`)

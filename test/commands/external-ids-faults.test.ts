@@ -77,7 +77,15 @@ describe('connect:external-ids faults', function () {
       setCustomizeApplication(sandbox.org.spec, ADMIN_USER_ID, true)
     }
 
+    // while that run is open, a new one is refused: it would only see half of the first one's work
+    const another = await externalIds(sandbox, ['--mapping', 'Account', '--confirm', APP])
+    expectFailure(another, 1, /^Error: connect:external-ids run \d+ is failed at plan; finish it before starting another$/)
+
     await expectOpenThenResume()
+  })
+
+  it('--resume with no open run is a usage error', async () => {
+    expectFailure(await externalIds(sandbox, RESUME), 2, /^Error: no interrupted connect:external-ids run to resume on connection /)
   })
 
   it('a field name taken by a field of another type: refused at the plan', async () => {
