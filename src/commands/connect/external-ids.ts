@@ -38,7 +38,7 @@ error, 3 could not call Salesforce, Connect or Postgres (also a read-only databa
   static override flags = {
     ...appFlags,
     ...outputFlags,
-    'batch-rows': Flags.integer({default: 10_000, description: 'rows per backfill batch (multiples of 5,000 fill Connect\'s Bulk chunks; 2,000 or more stay Bulk-eligible)'}),
+    'batch-rows': Flags.integer({default: 10_000, description: 'most rows per backfill batch, fewer when a batch would hold its locks long (multiples of 5,000 fill Connect\'s Bulk chunks)'}),
     confirm: Flags.string({description: 'the app name, to run without a prompt'}),
     'database-url': inputFlags['database-url'],
     'dry-run': Flags.boolean({description: 'print the plan and the exact API calls and SQL, change nothing'}),
