@@ -79,6 +79,8 @@ export interface IdentifierJudgement {
   /** HC002 (Postgres) */
   nulls: number
   duplicates: number
+  /** the NULL and duplicate count did not finish within its scan budget: unknown, not zero */
+  countsUnknown: boolean
   /** HC002 (Salesforce) */
   missingFlags: Array<'External ID' | 'Unique'>
   /** HC003 */
@@ -87,11 +89,12 @@ export interface IdentifierJudgement {
 
 export function judgeIdentifier(snapshot: Snapshot, mapping: MappingFacts): IdentifierJudgement {
   const postgres = snapshot.sources.postgres.ok ? snapshot.postgres : null
-  if (lacksUniqueId(mapping)) return {badDefault: null, duplicates: 0, missing: true, missingFlags: [], nulls: 0}
+  if (lacksUniqueId(mapping)) return {badDefault: null, countsUnknown: false, duplicates: 0, missing: true, missingFlags: [], nulls: 0}
   const column = mapping.upsertField!.toLowerCase()
   const counts = postgres ? identifierCounts(postgres, mapping) : undefined
   return {
     badDefault: postgres ? badDefault(postgres, identifierDefault(postgres, mapping.table, column), mapping.table) : null,
+    countsUnknown: !postgres || Boolean(counts?.unfinished),
     duplicates: counts?.duplicates ?? 0,
     missing: false,
     missingFlags: missingFieldFlags(identifierField(snapshot, mapping)),
@@ -99,7 +102,7 @@ export function judgeIdentifier(snapshot: Snapshot, mapping: MappingFacts): Iden
   }
 }
 
-/** Does the audit find anything wrong with this read-write mapping's identifier? */
+/** Does the audit find anything wrong with this read-write mapping's identifier (or could it not tell)? */
 export function needsIdentifierFix(judgement: IdentifierJudgement): boolean {
-  return judgement.missing || judgement.nulls > 0 || judgement.duplicates > 0 || judgement.missingFlags.length > 0 || judgement.badDefault !== null
+  return judgement.missing || judgement.countsUnknown || judgement.nulls > 0 || judgement.duplicates > 0 || judgement.missingFlags.length > 0 || judgement.badDefault !== null
 }

@@ -8,7 +8,7 @@ import {identifierField, isRandomUuidDefault, isReadWrite, judgeIdentifier, need
 import {BULK_BATCH_SIZE, BULK_MIN_RUN, fmt, predictWrites} from '../../analysis/write-prediction.js'
 import {UsageError} from '../../errors.js'
 import {BUILTIN_UUID_VERSION, type ColumnState, readColumn, readDuplicates, uuidValue} from './sql.js'
-import type {BackfillCost, ExternalIdPlan, FieldState, MappingPlan, Step} from './types.js'
+import {type BackfillCost, type ExternalIdPlan, type FieldState, type MappingPlan, type Step, STEPS} from './types.js'
 
 // The plan of connect:external-ids: which read-write mappings need a unique identifier, judged
 // with the audit's own analysis (HC001, HC002, HC003), and for each what every step will do, what
@@ -67,7 +67,14 @@ export async function buildPlan(db: PgQueryable, request: PlanRequest): Promise<
       continue
     }
 
-    mappings.push(await planMapping(db, request, mapping, judgement))
+    const planned = await planMapping(db, request, mapping, judgement)
+    // the audit could not count, and the live read finds nothing to do either
+    if (planned.duplicates.length === 0 && STEPS.every(step => planned.actions[step] === null)) {
+      untouched.push({object: mapping.object, reason: `already has a sound unique identifier (${mapping.upsertField}), read again now`})
+      continue
+    }
+
+    mappings.push(planned)
   }
 
   const needsUser = mappings.some(m => m.actions.access)

@@ -16,7 +16,7 @@ const COLUMN = 'uid"__c'
 const qi = (name: string) => `"${name.replaceAll('"', '""')}"`
 const NAME = `${qi(SCHEMA)}.${qi(TABLE)}`
 
-const judgement: IdentifierJudgement = {badDefault: null, duplicates: 0, missing: true, missingFlags: [], nulls: 0}
+const judgement: IdentifierJudgement = {badDefault: null, countsUnknown: false, duplicates: 0, missing: true, missingFlags: [], nulls: 0}
 
 function mappingPlan(): MappingPlan {
   return {
