@@ -121,7 +121,7 @@ async function planMapping(db: PgQueryable, request: PlanRequest, mapping: Mappi
   const target = {column: field.toLowerCase(), key: 'id', schema: connection.schema, table: mapping.table}
   const described = identifierField(snapshot, mapping, field)
   const fieldState: FieldState = {
-    externalId: described?.externalId ?? false, exists: Boolean(described), length: null, name: described?.name ?? field, type: described?.type ?? null, unique: described?.unique ?? false,
+    externalId: described?.externalId ?? false, exists: Boolean(described), name: described?.name ?? field, type: described?.type ?? null, unique: described?.unique ?? false,
   }
   if (described && !mapping.upsertField && described.type !== 'string') {
     throw new UsageError(`Salesforce field ${mapping.object}.${described.name} already exists as a ${described.type} field, not Text`, `name another field with --field (for example --field Guard_External_Id__c)`)

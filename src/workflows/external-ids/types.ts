@@ -20,7 +20,6 @@ export interface FieldState {
   exists: boolean
   /** describe type (string, double, …); null when missing */
   type: null | string
-  length: null | number
   externalId: boolean
   unique: boolean
 }

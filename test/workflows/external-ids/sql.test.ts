@@ -22,7 +22,7 @@ function mappingPlan(): MappingPlan {
   return {
     actions: {access: null, backfill: 'fill', default: 'set', field: null, mapping: null},
     column: COLUMN, configDiff: [], cost: {apiCalls: 0, reasons: [], rows: 0, synced: 0, via: 'soap'}, duplicates: [], field: 'Uid__c',
-    fieldState: {externalId: true, exists: true, length: 36, name: 'Uid__c', type: 'string', unique: true},
+    fieldState: {externalId: true, exists: true, name: 'Uid__c', type: 'string', unique: true},
     judgement, key: 'id', mappingId: 'm1', mappingState: 'DATA_SYNCED', object: 'Lead', schema: SCHEMA, table: TABLE, warnings: [],
   }
 }
