@@ -2,19 +2,16 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {connectPostgres, type PgSession} from '../src/clients/postgres.js'
+import {connectPostgres} from '../src/clients/postgres.js'
 import type {PhaseRunner} from '../src/progress.js'
-import {buildAppDatabase} from '../src/sandbox/postgres/build.js'
-import {dropDatabase, dropRole} from '../src/sandbox/postgres/server.js'
-import {loadScenario} from '../src/sandbox/scenarios/index.js'
 import {qualified} from '../src/sql.js'
 import {readRuns} from '../src/snapshot/postgres/trigger-log.js'
 import {runWriteMode} from '../src/workflows/write-mode/index.js'
-import {LAYOUT_VERSION, provideDatabase} from './audit-postgres.js'
-import {benchServer, median, verdict} from './lib.js'
+import {median, verdict} from './lib.js'
+import {withMessyBenchDatabase} from './messy-database.js'
 
 // DESIGN.md §9: connect:write-mode over 2,000,000 pending `_trigger_log` rows (the messy
-// scenario's main app, the same database audit-postgres builds) <= 4x the plain per-table,
+// scenario's main app, the same database as audit-postgres, from messy-database.ts) <= 4x the plain per-table,
 // per-action GROUP BY of the pending rows, in the same run. The command's whole workflow runs in
 // process, offline (an export file and the database URL, no Salesforce): reading the export, run
 // detection, the size sample, the prediction, the changes and their savings. Warm: one discarded
@@ -28,72 +25,55 @@ const quiet: PhaseRunner = async phases => {
 export async function benchWriteMode(options: {logRows?: number; rounds?: number; keep?: boolean; log?: (line: string) => void} = {}): Promise<{lines: string[]; ratio: number}> {
   const logRows = options.logRows ?? 2_000_000
   const rounds = options.rounds ?? 5
-  const keep = options.keep ?? process.env.HCG_BENCH_KEEP_DB === '1'
   const log = options.log ?? ((line: string) => console.error(`  … ${line}`))
-  const scenario = loadScenario('messy', {logRows})
-  const app = scenario.apps[0]
-  const {connection} = app
-  const key = `messy_${logRows}_v${LAYOUT_VERSION}`
-  const databaseName = `hcg_bench_audit_${key}`
-  const roleName = `hcg_bench_audit_${key}_etl`
-  const server = await benchServer(log)
-  const work = await mkdtemp(join(tmpdir(), 'hcg-bench-write-mode-'))
-  let session: PgSession | undefined
-  try {
-    const {url} = await provideDatabase(server.adminUrl, databaseName, key, async databaseUrl => {
-      await buildAppDatabase(databaseUrl, app, scenario.org, {log, logRows, roleName})
-    }, log)
-    const configFile = join(work, 'export.json')
-    await writeFile(configFile, JSON.stringify({
-      connection: {api_version: connection.apiVersion, features: connection.features, name: connection.name},
-      mappings: connection.mappings.map(m => ({
-        config: {access: m.access, fields: Object.fromEntries(m.fields.map(f => [f, {}])), sf_polling_seconds: m.pollingSeconds, ...(m.upsertField ? {upsert_field: m.upsertField} : {})},
-        object_name: m.object,
-      })),
-      version: 1,
-    }))
-    session = await connectPostgres(url, {applicationName: 'hcg-bench write-mode', statementTimeoutMs: 600_000})
-    const logTable = qualified(connection.schema, '_trigger_log')
-    await session.query(`VACUUM (ANALYZE) ${logTable}`)
-    const db = session
-    let objects = 0
-    const contenders = [
-      {label: 'baseline GROUP BY', run: () => db.query(`SELECT table_name, action, count(*) FROM ${logTable} WHERE state IN ('NEW','PENDING') GROUP BY 1,2`)},
-      {label: 'run detection alone (readRuns)', run: () => db.readOnly(tx => readRuns(tx, connection.schema))},
-      {label: 'connect:write-mode workflow', run: async () => {
-        const report = await runWriteMode({configFile, databaseUrl: url, env: {}, runPhases: quiet})
-        objects = report.objects.length
-      }},
-    ]
-    const pending = await db.query<{n: string}>(`SELECT count(*) AS n FROM ${logTable} WHERE state IN ('NEW','PENDING')`)
-    const samples = contenders.map(() => [] as number[])
-    for (let round = 0; round <= rounds; round++) {
-      for (const [index, contender] of contenders.entries()) {
-        const started = process.hrtime.bigint()
-        await contender.run()
-        if (round > 0) samples[index].push(Number(process.hrtime.bigint() - started) / 1e6)
+  return withMessyBenchDatabase({keep: options.keep, log, logRows}, async ({app, url}) => {
+    const {connection} = app
+    const work = await mkdtemp(join(tmpdir(), 'hcg-bench-write-mode-'))
+    const db = await connectPostgres(url, {applicationName: 'hcg-bench write-mode', statementTimeoutMs: 600_000})
+    try {
+      const configFile = join(work, 'export.json')
+      await writeFile(configFile, JSON.stringify({
+        connection: {api_version: connection.apiVersion, features: connection.features, name: connection.name},
+        mappings: connection.mappings.map(m => ({
+          config: {access: m.access, fields: Object.fromEntries(m.fields.map(f => [f, {}])), sf_polling_seconds: m.pollingSeconds, ...(m.upsertField ? {upsert_field: m.upsertField} : {})},
+          object_name: m.object,
+        })),
+        version: 1,
+      }))
+      const logTable = qualified(connection.schema, '_trigger_log')
+      let objects = 0
+      const contenders = [
+        {label: 'baseline GROUP BY', run: () => db.query(`SELECT table_name, action, count(*) FROM ${logTable} WHERE state IN ('NEW','PENDING') GROUP BY 1,2`)},
+        {label: 'run detection alone (readRuns)', run: () => db.readOnly(tx => readRuns(tx, connection.schema))},
+        {label: 'connect:write-mode workflow', run: async () => {
+          const report = await runWriteMode({configFile, databaseUrl: url, env: {}, runPhases: quiet})
+          objects = report.objects.length
+        }},
+      ]
+      const pending = await db.query<{n: string}>(`SELECT count(*) AS n FROM ${logTable} WHERE state IN ('NEW','PENDING')`)
+      const samples = contenders.map(() => [] as number[])
+      for (let round = 0; round <= rounds; round++) {
+        for (const [index, contender] of contenders.entries()) {
+          const started = process.hrtime.bigint()
+          await contender.run()
+          if (round > 0) samples[index].push(Number(process.hrtime.bigint() - started) / 1e6)
+        }
       }
-    }
 
-    const [baseline, runs, command] = samples.map(list => median(list))
-    const ratio = command / baseline
-    return {
-      lines: [
-        `write-mode (${Number(pending.rows[0].n).toLocaleString('en-US')} pending _trigger_log rows, ${objects} objects, ${rounds} interleaved warm runs, median)`,
-        `  baseline  ${contenders[0].label}: ${baseline.toFixed(0)} ms`,
-        `  runs      ${contenders[1].label}: ${runs.toFixed(0)} ms  ratio ${(runs / baseline).toFixed(2)}x`,
-        `  command   ${contenders[2].label}: ${command.toFixed(0)} ms  ratio ${ratio.toFixed(2)}x  ${verdict(ratio, TARGET)}`,
-      ],
-      ratio,
+      const [baseline, runs, command] = samples.map(list => median(list))
+      const ratio = command / baseline
+      return {
+        lines: [
+          `write-mode (${Number(pending.rows[0].n).toLocaleString('en-US')} pending _trigger_log rows, ${objects} objects, ${rounds} interleaved warm runs, median)`,
+          `  baseline  ${contenders[0].label}: ${baseline.toFixed(0)} ms`,
+          `  runs      ${contenders[1].label}: ${runs.toFixed(0)} ms  ratio ${(runs / baseline).toFixed(2)}x`,
+          `  command   ${contenders[2].label}: ${command.toFixed(0)} ms  ratio ${ratio.toFixed(2)}x  ${verdict(ratio, TARGET)}`,
+        ],
+        ratio,
+      }
+    } finally {
+      await db.close().catch(() => {})
+      await rm(work, {force: true, recursive: true})
     }
-  } finally {
-    await session?.close().catch(() => {})
-    await rm(work, {force: true, recursive: true})
-    if (!keep) {
-      await dropDatabase(server.adminUrl, databaseName).catch(error => log(`could not drop ${databaseName}: ${(error as Error).message}`))
-      await dropRole(server.adminUrl, roleName).catch(error => log(`could not drop role ${roleName}: ${(error as Error).message}`))
-    }
-
-    await server.stop()
-  }
+  })
 }

@@ -86,6 +86,13 @@ describe('connect:write-mode', function () {
     expect(line.replaceAll(/\s+/g, '')).to.include(`${plan}line2:`.replaceAll(/\s+/g, ''))
   })
 
+  it('reports a bad --simulate file before it looks for a configuration', async () => {
+    const plan = join(work.path, 'negative.csv')
+    await writeFile(plan, 'object,operation,count\nContact,INSERT,10\nContact,UPDATE,-5\n')
+    const result = await runCli(['connect:write-mode', '--simulate', plan], {env: {...sandbox.env, DATABASE_URL: ''}})
+    expectCleanFailure(result, 2, /line 3: .*-5/, secretsOf(sandbox.env))
+  })
+
   it('prints per object the runs, why they are not Bulk, the bar and what to change', async () => {
     const result = await writeMode(['--mapping', 'Contact'])
     expect(result.code, show(result)).to.equal(0)
@@ -123,5 +130,17 @@ describe('connect:write-mode on the messy sandbox', function () {
       for (const bucket of object.otherRuns) expect(bucket.soap === 0 || bucket.reasons.length > 0, JSON.stringify(bucket)).to.equal(true)
       expect(object.changes.map(c => c.change)).to.include('switch to Ordered Writes')
     }
+  })
+
+  it('times the drain at the pace of the connection\'s own write history', async () => {
+    const json = report(await runCli(['connect:write-mode', '--app', 'acme-crm', '--json'], {env: sandbox.env}))
+    // messy's archive: 40 SOAP batches 2 s apart (39 timed gaps), then two 5,000-record batches 30 s apart
+    expect(json.drain.pace?.soapCall).to.deep.equal({batches: 39, seconds: 2})
+    expect(json.drain.pace?.perThousandRecords).to.deep.equal({batches: 2, seconds: 6})
+    // API 38 and Merged Writes: everything goes SOAP, one call after another at 2 s each
+    expect(json.totals.bulkJobs).to.equal(0)
+    expect(json.drain).to.include({calls: json.totals.apiCalls, sendSeconds: json.totals.soapCalls * 2, totalSeconds: json.totals.soapCalls * 2 + 120})
+    const text = await runCli(['connect:write-mode', '--app', 'acme-crm'], {env: sandbox.env})
+    expect(text.stdout).to.match(/^ {2}drain: about [\d ]+(min|h)[\w ]* of sending, so drained within [\d ]+(min|h)[\w ]*: [\d,]+ calls at this connection's recent pace \(2\.00 s per SOAP call, median of 39 batches; 6\.00 s per 1,000 records in large batches, median of 2 batches\)/m)
   })
 })

@@ -123,6 +123,18 @@ const mainApp: AppSpec = {
        SELECT 800000000 + g, 1, now() - interval '45 days', now() - interval '45 days', now() - interval '45 days', 1,
               'SUCCESS', 'UPDATE', 'contact', (g % 3000) + 1, NULL, NULL, '"phone"=>"555-0100"', 0, NULL
        FROM generate_series(1, 20000) g`,
+    // a write history three hours old, for write-mode's drain time: 40 SOAP calls of 200 contact
+    // updates 2 s apart, then one Bulk job of 10,000 in two batches of 5,000, 30 s each.
+    // Each batch is one processed_tx, as Connect marks a written batch in one transaction.
+    `INSERT INTO {{schema}}._trigger_log_archive
+       (id, txid, created_at, updated_at, processed_at, processed_tx, state, action, table_name, record_id, sfid, old, "values", sf_result, sf_message)
+       SELECT 700000000 + g, 2, base, base, base + (g / 200) * interval '2 seconds', 1000 + g / 200,
+              'SUCCESS', 'UPDATE', 'contact', (g % 3000) + 1, NULL, NULL, '"title"=>"Buyer"', 0, NULL
+         FROM generate_series(0, 7999) g, (SELECT now() - interval '3 hours' AS base) b
+       UNION ALL
+       SELECT 710000000 + g, 3, base, base, base + interval '78 seconds' + (1 + g / 5000) * interval '30 seconds', 2000 + g / 5000,
+              'SUCCESS', 'UPDATE', 'contact', (g % 3000) + 1, NULL, NULL, '"title"=>"Buyer"', 0, NULL
+         FROM generate_series(0, 9999) g, (SELECT now() - interval '3 hours' AS base) b`,
     'RESET xmlbinary',
     // HC071: the oldest pending writes have been waiting for days
     "UPDATE {{schema}}._trigger_log SET created_at = now() - interval '3 days' WHERE id IN (SELECT id FROM {{schema}}._trigger_log ORDER BY id LIMIT 500)",

@@ -4,7 +4,9 @@ import type {DailyApiRequests} from '../../analysis/api-allowance.js'
 import {UsageError} from '../../errors.js'
 import {quoteIdent} from '../../sql.js'
 import type {PhaseRunner} from '../../progress.js'
+import {soapBatchSizeOf} from '../../analysis/write-prediction.js'
 import type {PendingSize} from '../../snapshot/postgres/trigger-log.js'
+import type {WritePace} from '../../snapshot/postgres/write-pace.js'
 import type {ConnectionFacts, LogRunFacts} from '../../snapshot/types.js'
 import {buildReport, type WriteModeReport} from './report.js'
 import {appendRuns, planRuns, readPlanFile} from './simulate.js'
@@ -37,9 +39,12 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
   let databaseUrl = request.databaseUrl
   let runs: LogRunFacts[] = []
   let sizes: PendingSize[] = []
+  let pace: null | WritePace = null
   let budget: DailyApiRequests | {skipped: string} = {skipped: NO_SALESFORCE}
   let newest: null | string = null
   const wantsBacklog = !request.simulate || Boolean(request.withBacklog)
+  // a bad plan file is reported before anything is read: its errors need no configuration
+  const planned = request.simulate ? await readPlanFile(request.simulate) : []
 
   await request.runPhases([{
     tasks: [{
@@ -67,7 +72,7 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
     throw new UsageError(`--mapping ${request.mapping}: the connection has no such mapping`, `mapped objects: ${conn.mappings.map(m => m.object).join(', ') || 'none'}`)
   }
 
-  const plan = request.simulate ? planRuns(await readPlanFile(request.simulate), conn.mappings, request.simulate) : []
+  const plan = request.simulate ? planRuns(planned, conn.mappings, request.simulate) : []
   // with --app, the database is the one the connection names: never a DATABASE_URL from elsewhere
   const url = databaseUrl ?? (request.app ? undefined : request.env.DATABASE_URL)
   if (wantsBacklog && !url) {
@@ -78,10 +83,16 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
     tasks: [
       {
         async run(report) {
-          if (!wantsBacklog) return report('skipped: --simulate without --with-backlog')
-          const backlog = await readBacklog(url!, request.schema ?? conn.schema, conn.mappings.map(m => m.table))
+          if (!wantsBacklog) {
+            // the plan alone needs no database; where one is known, its write history still times the drain
+            if (url) pace = await readPaceOnly(url, request.schema ?? conn.schema, soapBatchSizeOf(conn)).catch(() => null)
+            return report(`backlog skipped: --simulate without --with-backlog${url && !pace ? '; the write history could not be read, so the drain is not timed' : ''}`)
+          }
+
+          const backlog = await readBacklog(url!, request.schema ?? conn.schema, conn.mappings.map(m => m.table), soapBatchSizeOf(conn))
           runs = backlog.runs
           sizes = backlog.sizes
+          pace = backlog.pace
           report(`${runs.length.toLocaleString('en-US')} contiguous runs pending`)
         },
         title: 'Pending runs in _trigger_log',
@@ -105,6 +116,7 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
     connection: conn,
     mapping: request.mapping,
     newestApiVersion: newest,
+    pace,
     runs: appendRuns(runs, plan),
     sizes,
     source: {backlog: wantsBacklog, plan: request.simulate ?? null},
@@ -112,23 +124,36 @@ export async function runWriteMode(request: WriteModeRequest): Promise<WriteMode
 }
 
 /**
- * Run detection and the size sample at once, on two sessions: the sample (an index range read per
- * mapped table) then costs nothing beside the single pass over the pending rows.
+ * Run detection on one session, and the size sample and the write pace on another: both are index
+ * range reads, so they cost nothing beside the single pass over the pending rows.
  */
-async function readBacklog(url: string, schema: string, tables: string[]): Promise<{runs: LogRunFacts[]; sizes: PendingSize[]}> {
-  const [{connectPostgres}, {readPendingSizes, readRuns}] = await Promise.all([import('../../clients/postgres.js'), import('../../snapshot/postgres/trigger-log.js')])
+async function readBacklog(url: string, schema: string, tables: string[], soapBatchSize: number): Promise<{pace: WritePace; runs: LogRunFacts[]; sizes: PendingSize[]}> {
+  const [{connectPostgres}, {readPendingSizes, readRuns}, {readWritePace}] = await Promise.all([
+    import('../../clients/postgres.js'), import('../../snapshot/postgres/trigger-log.js'), import('../../snapshot/postgres/write-pace.js'),
+  ])
   const sessions = await Promise.all([1, 2].map(() => connectPostgres(url, {applicationName: 'heroku-connect-guard write-mode'})))
   try {
     const [main, side] = sessions
     const exists = await main.query<{found: boolean}>('SELECT to_regclass($1) IS NOT NULL AS found', [`${quoteIdent(schema)}._trigger_log`])
     if (!exists.rows[0].found) throw new UsageError(`no _trigger_log in schema ${schema}`, 'pass --schema, or --database-url of the database the connection writes to')
-    const [runs, sizes] = await Promise.all([
+    const [runs, [sizes, pace]] = await Promise.all([
       main.readOnly(tx => readRuns(tx, schema)),
-      side.readOnly(tx => readPendingSizes(tx, schema, tables)),
+      side.readOnly(async tx => [await readPendingSizes(tx, schema, tables), await readWritePace(tx, schema, soapBatchSize)] as const),
     ])
-    return {runs, sizes}
+    return {pace, runs, sizes}
   } finally {
     await Promise.all(sessions.map(session => session.close().catch(() => {})))
+  }
+}
+
+/** The write pace alone, for a plan predicted without the backlog. */
+async function readPaceOnly(url: string, schema: string, soapBatchSize: number): Promise<WritePace> {
+  const [{connectPostgres}, {readWritePace}] = await Promise.all([import('../../clients/postgres.js'), import('../../snapshot/postgres/write-pace.js')])
+  const session = await connectPostgres(url, {applicationName: 'heroku-connect-guard write-mode'})
+  try {
+    return await session.readOnly(tx => readWritePace(tx, schema, soapBatchSize))
+  } finally {
+    await session.close().catch(() => {})
   }
 }
 

@@ -3,16 +3,15 @@ import {apiVersionFix, BULK_DISABLED_FIX, ORDERED_WRITES_FIX, uniqueIdSteps} fro
 import {
   BULK_MIN_RUN, type BulkBlocker, predictWrites, type WriteAlgorithm, type RunPrediction, soapCalls, totalsOf, type WritePrediction, type WriteTotals,
 } from '../../analysis/write-prediction.js'
+import type {WritePace} from '../../snapshot/postgres/write-pace.js'
 import type {ConnectionFacts, LogRunFacts} from '../../snapshot/types.js'
+import {type DrainEstimate, estimateDrain} from './drain.js'
 
 // connect:write-mode's result, built from the runs, the connection and the org's allowance. Pure.
 // `run()` returns it and `--json` prints it; the table renderer reads nothing else.
 
 /** One Long Text Area holds at most 131,072 characters (practice 4's packing workaround). */
 export const LONG_TEXT_AREA_CHARS = 131_072
-/** Connect polls `_trigger_log` every 2 minutes, sooner after a NOTIFY, at most every 10 s (heroku-connect-db.md §5.6). */
-export const TRIGGER_LOG_POLL_SECONDS = 120
-export const NOTIFY_MIN_SECONDS = 10
 /** runs listed one by one per object; the rest are folded into a histogram */
 export const LISTED_RUNS = 5
 
@@ -92,7 +91,7 @@ export interface WriteModeReport {
   /** with an unknown setting: the totals either way */
   outcomes: null | Array<{label: string; totals: WriteTotals}>
   allowance: (AllowanceUse & {skipped?: undefined}) | {skipped: string}
-  drain: {pollSeconds: number; notifyMinSeconds: number; calls: number; note: string}
+  drain: DrainEstimate
   objects: ObjectReport[]
 }
 
@@ -102,6 +101,8 @@ export interface ReportInput {
   runs: LogRunFacts[]
   source: WriteModeReport['source']
   sizes: Array<{table: string; averageChars: number; sampled: number}>
+  /** this connection's recent write pace; null when no database was read */
+  pace: null | WritePace
   budget: DailyApiRequests | {skipped: string}
   newestApiVersion: null | string
   /** only this object's section */
@@ -162,12 +163,7 @@ export function buildReport(input: ReportInput): WriteModeReport {
     allowance,
     app: input.app,
     assumptions: prediction.assumptions,
-    drain: {
-      calls: prediction.totals.apiCalls,
-      note: `Connect picks the backlog up at its next poll of _trigger_log (every ${TRIGGER_LOG_POLL_SECONDS / 60} minutes, or ${NOTIFY_MIN_SECONDS} s after an insert notifies it), then sends its calls one after another across all mappings and does not poll again until they are done; Connect publishes no time per call`,
-      notifyMinSeconds: NOTIFY_MIN_SECONDS,
-      pollSeconds: TRIGGER_LOG_POLL_SECONDS,
-    },
+    drain: estimateDrain(prediction.runs, input.pace),
     objects: objects.map(o => ({...o, bar: bar(o.totals, busiest)})),
     outcomes: prediction.outcomes ? [prediction.outcomes.bulkFriendly, prediction.outcomes.notBulkFriendly].map(o => ({label: o.label, totals: o.totals})) : null,
     schema: connection.schema,
