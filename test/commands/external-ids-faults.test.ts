@@ -6,8 +6,8 @@ import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
 import {setCustomizeApplication} from '../../src/sandbox/salesforce/custom-field-writes.js'
 import {ADMIN_USER_ID} from '../../src/sandbox/scenarios/people.js'
 import {testServerUrl} from '../helpers/postgres.js'
-import {APP, externalIds, journals, mappingPuts, query, toolingWrites} from './external-ids-world.js'
-import {type CliResult, logicalLines, RUN_JS, secretsOf, show} from './helpers.js'
+import {APP, externalIds, journals, lastLogId, logRows, mappingPuts, query, toolingWrites} from './external-ids-world.js'
+import {type CliResult, logicalLines, RUN_JS, secretsOf, show, startDropProxy} from './helpers.js'
 
 // connect:external-ids when something fails: each fault gives one error line and the documented
 // exit code, leaves the journal open, and --resume finishes once the cause is gone. The healthy
@@ -99,6 +99,7 @@ describe('connect:external-ids faults', function () {
     expectFailure(await externalIds(sandbox, ['--field', 'Bad Name', '--dry-run']), 2, /--field "Bad Name" is not a custom field API name/)
     expectFailure(await externalIds(sandbox, ['--batch-rows', '0', '--dry-run']), 2, /--batch-rows 0 is out of range/)
     expectFailure(await externalIds(sandbox, ['--mapping', 'Nope', '--dry-run']), 2, /no mapping Nope on this connection/)
+    expectFailure(await externalIds(sandbox, ['--dry-run'], {SF_ACCESS_TOKEN: undefined, SF_INSTANCE_URL: undefined}), 2, /^Error: connect:external-ids needs Salesforce credentials to create the field$/)
   })
 
   it('a mapping that goes into a bad state after the change', async () => {
@@ -141,6 +142,26 @@ describe('connect:external-ids faults', function () {
     expectFailure(run, 3, /Salesforce failed with HTTP 500 while creating a CustomField through the Tooling API/)
     sandbox.salesforce.server.clearFaults()
     await expectOpenThenResume()
+  })
+
+  it('the database goes away mid-backfill: one error line, and a resume finishes without filling a row twice', async () => {
+    const args = unfix()
+    const logBefore = await lastLogId(url)
+    // the run's 76th query is in the middle of the backfill (after its first batch)
+    const proxy = await startDropProxy(url, 76)
+    try {
+      const run = await externalIds(sandbox, [...args, '--database-url', proxy.url])
+      expectFailure(run, 3, /^Error: lost the connection to Postgres at 127\.0\.0\.1:\d+ in the middle of a command/)
+      expect(proxy.dropped).to.equal(true)
+    } finally {
+      await proxy.close()
+    }
+
+    // the journal could not be marked: it still says running, with no live lock, so it is resumed
+    expect((await journals(url)).at(-1)?.status).to.equal('running')
+    const resumed = await externalIds(sandbox, RESUME)
+    expect(resumed.code, show(resumed)).to.equal(0)
+    expect(await logRows(url, logBefore), 'each of the 500 rows filled once').to.deep.equal([{action: 'UPDATE', n: 500, table_name: 'account'}])
   })
 
   it('Ctrl-C during the backfill stops at a batch boundary and says how to resume', async () => {
