@@ -54,6 +54,8 @@ export async function renderPlan(plan: ExternalIdPlan, write: Write, width = 120
     for (const warning of m.warnings) write(`  warning: ${visible(warning)}`)
   }
 
+  if (plan.warnings.length > 0) write('')
+  for (const warning of plan.warnings) write(`warning: ${visible(warning)}`)
   if (plan.mappings.some(m => m.actions.default)) {
     write('')
     write(`Default: ${plan.uuidExpression}${plan.needsPgcrypto ? '; CREATE EXTENSION pgcrypto first' : ''}.`)

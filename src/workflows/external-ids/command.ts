@@ -1,13 +1,10 @@
 import type {APIClient} from '@heroku-cli/command'
 
-import type {ConnectApi} from '../../clients/connect-api.js'
 import type {ConnectionDetails} from '../../clients/connect-types.js'
 import type {PgSession} from '../../clients/postgres.js'
-import type {SalesforceClient} from '../../clients/salesforce.js'
 import {parseDuration} from '../../duration.js'
 import {CollectError, GuardError, UsageError} from '../../errors.js'
 import type {PhaseRunner} from '../../progress.js'
-import type {Snapshot} from '../../snapshot/types.js'
 import {type Journal, type JournalEvent, journalEvents, openJournal, recentJournals} from '../state/journal.js'
 import {runLockHeld} from '../state/lock.js'
 import {stateSchemaExists} from '../state/schema.js'
@@ -16,6 +13,7 @@ import {buildPlan, validateFieldName} from './plan.js'
 import {type ExternalIdOutcome, JOURNAL_KIND, resumeRun, type RunContext, startRun} from './run.js'
 import {migrationFile, readColumn, readOnlyReason} from './sql.js'
 import type {ExternalIdPlan, ExternalIdProgress} from './types.js'
+import {openWorld, type World} from './world.js'
 
 // connect:external-ids from flags to outcome: collect what the audit collects (Connect, Postgres,
 // Salesforce), plan with the audit's own judgement, then stop at the plan (--dry-run, --out) or
@@ -63,55 +61,16 @@ export interface ExternalIdsResult {
   journals?: Array<Journal<ExternalIdPlan, ExternalIdProgress>>
 }
 
-interface World {
-  api: ConnectApi
-  connection: ConnectionDetails
-  /** null for --status, which reads only the journal */
-  salesforce: null | SalesforceClient
-  session: PgSession
-  /** null unless a new run is planned */
-  snapshot: null | Snapshot
-}
-
 export async function runExternalIds(request: ExternalIdsRequest): Promise<ExternalIdsResult> {
   validateFieldName(request.field)
   if (!Number.isInteger(request.batchRows) || request.batchRows < 1 || request.batchRows > 1_000_000) throw new UsageError(`--batch-rows ${request.batchRows} is out of range`, 'use 1 to 1,000,000; 5,000 fills one Bulk chunk')
   const timeoutMs = parseDuration(request.timeout, '--timeout')
-  const world = await open(request)
+  const world = await openWorld(request)
   try {
     return await inWorld(request, world, timeoutMs)
   } finally {
     await world.session.close().catch(() => {})
   }
-}
-
-async function open(request: ExternalIdsRequest): Promise<World> {
-  const [{ConnectApi}, {collectSnapshot}, {connectPostgres}, {resolveSalesforceCredentials, SalesforceClient: Client}] = await Promise.all([
-    import('../../clients/connect-api.js'), import('../../snapshot/collect.js'), import('../../clients/postgres.js'), import('../../clients/salesforce.js'),
-  ])
-  const credentials = request.mode === 'status' ? undefined : await resolveSalesforceCredentials({env: request.env, targetOrg: request.targetOrg})
-  if (!credentials && request.mode !== 'status') throw new UsageError('connect:external-ids needs Salesforce credentials to create the field', 'pass --target-org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN')
-  let url = request.databaseUrl
-  // a resume runs the plan its journal holds: only a new run collects and plans
-  const snapshot = request.mode === 'run' ? await collectSnapshot({
-    app: request.app, databaseUrl: request.databaseUrl, env: request.env, heroku: request.heroku, onDatabaseUrl(found) {
-      url = found
-    }, resource: request.resource, runPhases: request.runPhases, targetOrg: request.targetOrg, validations: false,
-  }) : null
-  if (snapshot && !snapshot.sources.salesforce.ok) throw new CollectError(`could not read Salesforce: ${snapshot.sources.salesforce.reason}`, snapshot.sources.salesforce.provide)
-  if (snapshot && !snapshot.sources.postgres.ok) throw new CollectError(`could not read Postgres: ${snapshot.sources.postgres.reason}`, snapshot.sources.postgres.provide)
-  const api = await ConnectApi.fromHeroku(request.heroku)
-  const connection = await api.findConnection(request.app, {resource: request.resource})
-  if (!url) {
-    const {getConfigVars} = await import('../../clients/heroku-platform.js')
-    url = (await getConfigVars(request.heroku, request.app))[connection.db_key]
-    if (!url) throw new UsageError(`app ${request.app} has no config var ${connection.db_key} (the connection's database)`, 'pass --database-url')
-  }
-
-  // the backfill's UPDATEs must reach Salesforce: Connect's triggers log only base64 sessions, and a
-  // role may default to hex (HC072), which would make them silently local
-  const session = await connectPostgres(url, {applicationName: 'heroku-connect-guard external-ids', lockTimeoutMs: 1000, settings: {xmlbinary: 'base64'}, statementTimeoutMs: 0})
-  return {api, connection, salesforce: credentials ? await Client.connect(credentials) : null, session, snapshot}
 }
 
 async function inWorld(request: ExternalIdsRequest, world: World, timeoutMs: number): Promise<ExternalIdsResult> {

@@ -83,6 +83,9 @@ export async function buildPlan(db: PgQueryable, request: PlanRequest): Promise<
       integration?.unavailable.user?.grant ?? 'check that the connection is authorized (heroku connect:info) and that the Salesforce token can read Users')
   }
 
+  const warnings: string[] = []
+  if (connection.state === 'PAUSED') warnings.push('the connection is PAUSED: Connect sends the backfilled values to Salesforce only after heroku connect:resume')
+  if (request.batchRows < BULK_MIN_RUN) warnings.push(`batches of ${fmt(request.batchRows)} are below Bulk's ${fmt(BULK_MIN_RUN)}: when the app writes between batches, each batch goes SOAP`)
   const builtin = postgres.serverVersion >= BUILTIN_UUID_VERSION
   const pgcrypto = (postgres.runtime?.extensions ?? []).some(e => e.name === 'pgcrypto')
   return {
@@ -102,6 +105,7 @@ export async function buildPlan(db: PgQueryable, request: PlanRequest): Promise<
     timeoutMs: request.timeoutMs,
     untouched,
     uuidExpression: builtin ? `${uuidValue} (built in since PostgreSQL 13)` : `${uuidValue} (pgcrypto's, before PostgreSQL 13)`,
+    warnings,
   }
 }
 
@@ -135,8 +139,6 @@ async function planMapping(db: PgQueryable, request: PlanRequest, mapping: Mappi
   }
 
   if (mapping.state && !HEALTHY_MAPPING.has(mapping.state)) warnings.push(`mapping ${mapping.object} is ${mapping.state}: Connect may not apply the change until that is fixed (see HC073)`)
-  if (connection.state === 'PAUSED') warnings.push('the connection is PAUSED: Connect sends the backfilled values to Salesforce only after heroku connect:resume')
-  if (request.batchRows < BULK_MIN_RUN) warnings.push(`batches of ${fmt(request.batchRows)} are below Bulk's ${fmt(BULK_MIN_RUN)}: when the app writes between batches, each batch goes SOAP`)
   const cost = backfillCost(snapshot, mapping, field, column)
   const missingFlags = fieldState.exists ? [fieldState.externalId ? '' : 'External ID', fieldState.unique ? '' : 'Unique'].filter(Boolean) : []
   const edit = snapshot.salesforce?.integrationUser?.fieldPermissions?.some(p => sameName(p.field, `${mapping.object}.${field}`) && p.edit) ?? false

@@ -82,6 +82,8 @@ export interface ExternalIdPlan {
   blocked: string[]
   createsStateSchema: boolean
   timeoutMs: number
+  /** about the connection as a whole (a pause, small batches) */
+  warnings: string[]
 }
 
 export interface MappingProgress {

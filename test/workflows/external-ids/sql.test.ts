@@ -30,7 +30,7 @@ function mappingPlan(): MappingPlan {
 function plan(m: MappingPlan): ExternalIdPlan {
   return {
     app: 'acme', assignee: null, batchRows: 40, blocked: [], bulkBatchOptions: [], connectionId: 'c', createsStateSchema: false, field: 'Uid__c', mappings: [m],
-    needsPgcrypto: false, permissionSet: 'P', schema: SCHEMA, serverVersion: 150_000, timeoutMs: 1000, untouched: [], uuidExpression: '',
+    needsPgcrypto: false, permissionSet: 'P', schema: SCHEMA, serverVersion: 150_000, timeoutMs: 1000, untouched: [], uuidExpression: '', warnings: [],
   }
 }
 
