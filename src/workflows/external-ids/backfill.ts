@@ -22,9 +22,9 @@ import {qualified, quoteIdent} from '../../sql.js'
 
 export const BULK_FRIENDLY_BATCH_ROWS = 10_000
 /** the longest a batch should hold its row locks; the next batch's size follows the measured rate */
-export const DEFAULT_MAX_BATCH_MS = 300
-const FIRST_BATCH_ROWS = 250
-const MIN_BATCH_ROWS = 100
+export const DEFAULT_MAX_BATCH_MS = 150
+const FIRST_BATCH_ROWS = 100
+const MIN_BATCH_ROWS = 50
 /** a batch waiting this long for a row or table lock the app holds gives up and is retried */
 export const DEFAULT_LOCK_TIMEOUT_MS = 1000
 const LOCK_RETRIES = 5
