@@ -22,7 +22,9 @@ export async function mappingStep(ctx: StepContext, m: MappingPlan, report: (lin
   const config = changedConfig(mapping.config, {upsertField: m.field})
   if (configChanged(mapping.config, config)) {
     try {
-      mapping = await ctx.api.updateMapping(ctx.connection, mapping, config)
+      const saved = await ctx.api.updateMapping(ctx.connection, mapping, config)
+      // an answer without the mapping (an empty 200/204) says nothing of its state: read it
+      mapping = saved?.config ? saved : await ctx.api.getMapping(ctx.connection, m.mappingId)
     } catch (error) {
       // 409: Connect is busy with the mapping (a reload, another change); the change can be sent again later
       if ((error as {status?: number}).status !== 409) throw error
