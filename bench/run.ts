@@ -1,6 +1,7 @@
 import {benchAuditPostgres} from './audit-postgres.js'
 import {benchBackfill} from './backfill.js'
 import {benchReloadRemap} from './reload-remap.js'
+import {benchScaffoldMaterialize} from './scaffold-materialize.js'
 import {benchStartup} from './startup.js'
 import {benchWriteMode} from './write-mode.js'
 import {benchTableChecks} from './table-checks.js'
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[
   'reload-remap': () => benchReloadRemap(),
   'table-checks': () => benchTableChecks(),
   backfill: () => benchBackfill(),
+  'scaffold-materialize': () => benchScaffoldMaterialize(),
 }
 if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)
 

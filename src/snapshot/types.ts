@@ -2,7 +2,16 @@
 // Snapshot. A part that could not be collected is null and its source says why, so a rule that
 // needs it is reported as skipped instead of silently passing.
 
-import type {SavedDdlFacts} from '../analysis/saved-ddl.js'
+/** A trigger or index on a Connect table whose DDL `connect:schema:scaffold --move` saved in the helper schema. */
+export interface SavedDdlFacts {
+  /** the helper schema holding the saved copy */
+  helperSchema: string
+  kind: 'index' | 'trigger'
+  /** the Connect schema and table it belongs to */
+  schema: string
+  table: string
+  name: string
+}
 
 export type SourceName = 'connect' | 'postgres' | 'salesforce'
 

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {execFile} from 'node:child_process'
+import {execFile, spawn} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {type AddressInfo, createConnection, createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -40,6 +40,41 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     execFile(process.execPath, [RUN_JS, ...args], {cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 90_000}, (error, stdout, stderr) => {
       const code = error ? (typeof (error as {code?: unknown}).code === 'number' ? (error as {code: number}).code : -1) : 0
       resolve({args, code, stderr: String(stderr), stdout: String(stdout)})
+    })
+  })
+}
+
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", String.raw`'\''`)}'`
+
+/**
+ * Runs `node bin/run.js ARGS` on a pseudo-terminal (util-linux `script`), so stdin and stdout are
+ * TTYs as in a person's shell; once the output shows `prompt`, types `answer` and Enter. The
+ * terminal merges stderr into stdout.
+ */
+export function runInTerminal(args: string[], answer: {prompt: string; text: string}, options: RunOptions = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {...process.env}
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+
+  const command = [process.execPath, RUN_JS, ...args].map(a => shellQuote(a)).join(' ')
+  return new Promise(resolve => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let answered = false
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      if (!answered && stdout.includes(answer.prompt)) {
+        answered = true
+        child.stdin.write(`${answer.text}\r`)
+      }
+    })
+    child.on('close', code => {
+      clearTimeout(timer)
+      child.stdin.destroy()
+      resolve({args, code: code ?? -1, stderr: '', stdout})
     })
   })
 }

@@ -1,3 +1,4 @@
+import type {FilterItem} from '../../snapshot/custom-fields.js'
 import type {FormulaField, FormulaObject} from './schema.js'
 
 import {quoteIdent, quoteLiteral} from '../../sql.js'
@@ -6,14 +7,6 @@ import {Refusal, type RefusalReason} from './typed.js'
 
 // A roll-up summary field as a correlated aggregate over the child table: COUNT, SUM, MIN or MAX
 // of the child rows whose lookup holds the parent's sfid, with the filter items Salesforce applies.
-
-export interface FilterItem {
-  /** `Child__c.Field__c` */
-  field: string
-  operation: string
-  value?: string
-  valueField?: string
-}
 
 export interface RollUpSpec {
   operation: string

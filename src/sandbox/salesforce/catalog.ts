@@ -2,7 +2,7 @@ import type {SfFieldType, SfObjectSpec} from '../model.js'
 import type {FakeOrg, SfRecord} from '../org-runtime.js'
 
 import {humanize, integrationView} from './fields.js'
-import {customFieldTable} from './custom-fields.js'
+import {customFieldTable, customObjectTable} from './custom-fields.js'
 import {metadataTables} from './metadata-tables.js'
 import {setupTables} from './setup-tables.js'
 
@@ -62,7 +62,7 @@ export function mappedTable(object: SfObjectSpec): Table {
 }
 
 export function buildCatalog(org: FakeOrg, now: Date): Catalog {
-  const setup = [...setupTables(org.spec, now), ...metadataTables(org.spec), customFieldTable(org.spec)]
+  const setup = [...setupTables(org.spec, now), ...metadataTables(org.spec), customFieldTable(org.spec), customObjectTable(org.spec)]
   const setupNames = new Set(setup.map(t => t.name.toLowerCase()))
   const mapped = org.spec.objects.filter(o => !setupNames.has(o.name.toLowerCase())).map(o => mappedTable(o))
   const tables = [...setup, ...mapped]

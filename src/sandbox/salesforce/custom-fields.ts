@@ -4,8 +4,9 @@ import type {Table} from './catalog.js'
 
 // Tooling API CustomField: the metadata of formula and roll-up summary fields, as
 // `connect:schema:scaffold --formulas` reads it. As in a real org, Metadata (a structured value) is
-// returned only when the query names one record, and standard objects are keyed by name in
-// TableEnumOrId (custom objects by their 01I id in a real org; by name here).
+// returned only when the query names one record, and TableEnumOrId keys a standard object by its
+// name but a custom object by its 01I id, which Tooling CustomObject (Id) and EntityDefinition
+// (DurableId, the 15-character form) give for the object's name.
 
 const METADATA_ONE_ROW = 'When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval.'
 
@@ -14,6 +15,20 @@ export function customFieldId(object: string, field: string): string {
   let hash = 0
   for (const char of `${object}.${field}`) hash = (hash * 31 + char.codePointAt(0)!) % 2_176_782_336
   return `00N${hash.toString(36).toUpperCase().padStart(6, '0')}000000AAA`.slice(0, 18)
+}
+
+const isCustom = (object: SfObjectSpec) => object.custom ?? object.name.endsWith('__c')
+
+/** A stable fake 18-character 01I id per custom object, from a hash of its name. */
+export function customObjectId(name: string): string {
+  let hash = 0
+  for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) % 2_176_782_336
+  return `01I${hash.toString(36).toUpperCase().padStart(6, '0')}000000AAA`.slice(0, 18)
+}
+
+/** How TableEnumOrId and EntityDefinition.DurableId name an object: standard by name, custom by 01I id (15 characters). */
+export function entityKey(object: SfObjectSpec): string {
+  return isCustom(object) ? customObjectId(object.name).slice(0, 15) : object.name
 }
 
 function metadataOf(object: SfObjectSpec, field: SfFieldSpec): Record<string, unknown> {
@@ -50,16 +65,28 @@ export function customFieldTable(spec: OrgSpec): Table {
   return {
     api: 'tooling',
     columns: [
-      {name: 'Id', type: 'id'}, {name: 'DeveloperName', type: 'string'}, {name: 'TableEnumOrId', type: 'string'},
-      {name: 'FullName', type: 'string'}, {name: 'Metadata', type: 'address'},
+      {name: 'Id', type: 'id'}, {name: 'DeveloperName', type: 'string'}, {name: 'NamespacePrefix', type: 'string'},
+      {name: 'TableEnumOrId', type: 'id'}, {name: 'FullName', type: 'string'}, {name: 'Metadata', type: 'address'},
     ],
     label: 'Custom Field',
     name: 'CustomField',
     relationships: [],
     rows: () => spec.objects.flatMap(object => object.fields.filter(f => f.name.endsWith('__c')).map(field => ({
       DeveloperName: field.name.replace(/__c$/, ''), FullName: `${object.name}.${field.name}`, Id: customFieldId(object.name, field.name),
-      Metadata: metadataOf(object, field), TableEnumOrId: object.name,
+      Metadata: metadataOf(object, field), NamespacePrefix: null, TableEnumOrId: entityKey(object),
     }))),
     requiredFilter: {message: METADATA_ONE_ROW, paths: ['id'], whenSelecting: ['fullname', 'metadata']},
+  }
+}
+
+/** Tooling CustomObject: a custom object's 01I id for its DeveloperName (the name without `__c`). */
+export function customObjectTable(spec: OrgSpec): Table {
+  return {
+    api: 'tooling',
+    columns: [{name: 'Id', type: 'id'}, {name: 'DeveloperName', type: 'string'}, {name: 'NamespacePrefix', type: 'string'}],
+    label: 'Custom Object',
+    name: 'CustomObject',
+    relationships: [],
+    rows: () => spec.objects.filter(o => isCustom(o)).map(o => ({DeveloperName: o.name.replace(/__c$/, ''), Id: customObjectId(o.name), NamespacePrefix: null})),
   }
 }

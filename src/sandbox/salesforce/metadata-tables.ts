@@ -1,11 +1,13 @@
 import type {OrgSpec, SfFieldType} from '../model.js'
 
 import type {Column, Table} from './catalog.js'
+import {entityKey} from './custom-fields.js'
 import {dataTypeLabel, fieldTraits, humanize, keyPrefixFor} from './fields.js'
 
 // EntityDefinition and FieldDefinition, served by both the Tooling and the data API as in a real
 // org. FieldDefinition is metadata: it lists every field whatever the caller's field-level
-// security, and DataType carries the Setup label (`Roll-Up Summary (SUM Opportunity)`).
+// security, and DataType carries the Setup label (`Roll-Up Summary (SUM Opportunity)`). A custom
+// object's DurableId is its 01I id, as in a real org; a standard object's is its name.
 
 const cols = (type: SfFieldType, ...names: string[]): Column[] => names.map(name => ({name, type}))
 // standard entities and fields share this placeholder Id in real Tooling answers
@@ -25,7 +27,7 @@ export function metadataTables(spec: OrgSpec): Table[] {
       relationships: [],
       rows: () =>
         spec.objects.map(o => ({
-          DeveloperName: developerName(o.name), DurableId: o.name, Id: PLACEHOLDER_ID, IsCustomizable: true, IsQueryable: true,
+          DeveloperName: developerName(o.name), DurableId: entityKey(o), Id: PLACEHOLDER_ID, IsCustomizable: true, IsQueryable: true,
           KeyPrefix: keyPrefixFor(o.name), Label: o.label ?? humanize(o.name), NamespacePrefix: null, QualifiedApiName: o.name,
         })),
       urlKey: 'DurableId',
@@ -50,7 +52,7 @@ export function metadataTables(spec: OrgSpec): Table[] {
           o.fields.map(f => {
             const t = fieldTraits(f)
             return {
-              DataType: dataTypeLabel(t), DeveloperName: developerName(f.name), DurableId: `${o.name}.${f.name}`, EntityDefinitionId: o.name,
+              DataType: dataTypeLabel(t), DeveloperName: developerName(f.name), DurableId: `${entityKey(o)}.${f.name}`, EntityDefinitionId: entityKey(o),
               ExtraTypeInfo: f.type === 'textarea' ? 'plaintextarea' : null, Id: PLACEHOLDER_ID, IsApiFilterable: t.filterable,
               IsApiSortable: t.sortable, IsCalculated: t.calculated, IsCompound: false, IsFieldHistoryTracked: false,
               IsHighScaleNumber: false, IsIndexed: t.type === 'id' || t.type === 'reference' || t.externalId || t.unique,

@@ -1,7 +1,10 @@
-import type {SavedDdlFacts} from '../../analysis/saved-ddl.js'
+import type {SavedDdlFacts} from '../types.js'
 import type {Queryable} from './queryable.js'
 
-import {SAVED_DDL_TABLE} from '../../analysis/saved-ddl.js'
+/** the helper schema's table of saved trigger and index DDL, written by `connect:schema:scaffold --move` */
+export const SAVED_DDL_TABLE = 'connect_guard_saved_ddl'
+/** the helper schema's function that re-creates them after Connect rebuilds a table */
+export const RESTORE_FUNCTION = 'connect_guard_restore'
 
 // The triggers and indexes the scaffold saved, from whichever helper schema holds the list: one
 // query, which finds the table in the catalog and reads it through query_to_xml, so a database

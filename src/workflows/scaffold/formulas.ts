@@ -1,12 +1,13 @@
 import type {CustomFieldMetadata} from '../../snapshot/custom-fields.js'
-import type {Snapshot} from '../../snapshot/types.js'
+import type {SfFieldFacts, Snapshot} from '../../snapshot/types.js'
 
 import {formulaObject} from '../../analysis/formula/from-snapshot.js'
 import {translateRollUp} from '../../analysis/formula/rollup.js'
 import {translateFormula} from '../../analysis/formula/translate.js'
-import {formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
-import {qualified} from '../../sql.js'
+import {describedObject, formulaReferences, isFormula, looksLikeRollUp, mappedFields, sameName} from '../../analysis/salesforce-fields.js'
 import {type ComputedField, formulaViewSql, viewName} from './formula-view.js'
+import {viewGrants} from './grants.js'
+import {manualAdvice, MATERIALIZE_CHILD_ROWS, type MaterializedView, materializedName, materializeStatements, refreshStatement, scheduleAdvice} from './materialize.js'
 
 // --formulas: one view per mapped object in the helper schema, computing its cross-object
 // formulas (through the translator) and roll-up summaries (an aggregate over the mapped child
@@ -26,22 +27,55 @@ export interface FormulaPlan {
   replaced: Array<{object: string; field: string}>
   /** child lookups the roll-ups join on, missing from the child mapping's indexes */
   indexSuggestions: Array<{object: string; field: string}>
-  /** how to materialize a view that is too slow to read on every query */
-  materialize: string[]
+  /** views also kept as a materialized copy, with the reason and the refresh */
+  materialized: MaterializedView[]
+  /** how to refresh them on a schedule, and how to materialize the others */
+  materializeNotes: string[]
 }
 
-/** The custom formula and roll-up fields --formulas would replace, for the Tooling read. */
-export function replaceableFields(snapshot: Snapshot): Array<{object: string; field: string}> {
-  return mappedFields(snapshot)
-    .filter(({field}) => looksLikeRollUp(field) || (isFormula(field) && formulaReferences(field.calculatedFormula).crossObject.length > 0))
-    .map(({field, mapping}) => ({field: field.name, object: mapping.object}))
+export interface MaterializeOptions {
+  /** --materialize: every view gets a materialized copy */
+  all: boolean
+  /** the planner's row estimate of a Connect table, by table name (absent: never analysed) */
+  rows: Record<string, number>
 }
 
-export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: Record<string, CustomFieldMetadata>): FormulaPlan {
-  const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialize: [], replaced: [], statements: [], untranslated: []}
+export interface FormulaFacts {
+  metadata: Record<string, CustomFieldMetadata>
+  /** the columns of the helper schema's existing views, by view name */
+  viewColumns: Record<string, string[]>
+}
+
+/**
+ * The formula and roll-up fields --formulas replaces: the mapped ones, and those a view of the
+ * helper schema already computes (`viewColumns`, by view name), so a rerun after the mapping has
+ * dropped them still rebuilds their views instead of finding nothing to do.
+ */
+function replaceable(snapshot: Snapshot, viewColumns: Record<string, string[]>): Array<{field: SfFieldFacts; object: string}> {
+  const wanted = (field: SfFieldFacts) => looksLikeRollUp(field) || (isFormula(field) && formulaReferences(field.calculatedFormula).crossObject.length > 0)
+  const mapped = mappedFields(snapshot).filter(({field}) => wanted(field)).map(({field, mapping}) => ({field, object: mapping.object}))
+  const computed = snapshot.connection!.mappings.flatMap(mapping => {
+    const columns = viewColumns[viewName(mapping.table)] ?? []
+    const described = snapshot.salesforce && describedObject(snapshot.salesforce, mapping.object)
+    return (described?.fields ?? [])
+      .filter(f => wanted(f) && columns.includes(f.name.toLowerCase()) && !mapped.some(m => m.object === mapping.object && sameName(m.field.name, f.name)))
+      .map(field => ({field, object: mapping.object}))
+  })
+  return [...mapped, ...computed]
+}
+
+/** The fields --formulas would replace, for the Tooling read. */
+export function replaceableFields(snapshot: Snapshot, viewColumns: Record<string, string[]> = {}): Array<{object: string; field: string}> {
+  return replaceable(snapshot, viewColumns).map(({field, object}) => ({field: field.name, object}))
+}
+
+export function planFormulaViews(snapshot: Snapshot, helper: string, {metadata, viewColumns}: FormulaFacts, materialize: MaterializeOptions = {all: false, rows: {}}): FormulaPlan {
+  const plan: FormulaPlan = {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], statements: [], untranslated: []}
   const byObject = new Map<string, ComputedField[]>()
-  for (const {object, field: name} of replaceableFields(snapshot)) {
-    const field = mappedFields(snapshot).find(f => f.mapping.object === object && f.field.name === name)!.field
+  /** per object, its largest roll-up child table and that table's estimate */
+  const bigChild = new Map<string, {rows: number; table: string}>()
+  for (const {field, object} of replaceable(snapshot, viewColumns)) {
+    const {name} = field
     const meta = metadata[`${object}.${name}`]
     const list = byObject.get(object) ?? []
     byObject.set(object, list)
@@ -61,6 +95,8 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
       const lookup = meta.summaryForeignKey.split('.')[1]
       const childMapping = snapshot.connection!.mappings.find(m => sameName(m.object, childName))
       const suggested = plan.indexSuggestions.some(i => i.object === childMapping?.object && sameName(i.field, lookup))
+      const rows = childMapping ? materialize.rows[childMapping.table] : undefined
+      if (translation.ok && childMapping && rows !== undefined && rows > (bigChild.get(object)?.rows ?? -1)) bigChild.set(object, {rows, table: childMapping.table})
       if (translation.ok && childMapping && !suggested && !Object.keys(childMapping.indexes).some(i => sameName(i, lookup))) plan.indexSuggestions.push({field: lookup, object: childMapping.object})
     } else {
       const formula = meta?.formula ?? field.calculatedFormula!
@@ -73,22 +109,30 @@ export function planFormulaViews(snapshot: Snapshot, helper: string, metadata: R
     else plan.untranslated.push({detail: computed.translation.detail, field: name, object, reason: computed.translation.reason})
   }
 
+  let volatile = false
+  const plain: string[] = []
   for (const [objectName, fields] of byObject) {
     if (fields.length === 0) continue
     const mapping = snapshot.connection!.mappings.find(m => m.object === objectName)!
     const view = viewName(mapping.table)
     const {columns, sql} = formulaViewSql(helper, view, formulaObject(snapshot, objectName)!, fields)
     plan.statements.push(sql)
+    if (columns.length === 0) continue
+    plan.statements.push(viewGrants(helper, view))
     plan.computed.push(...columns.map(field => ({field, object: objectName, view: `${helper}.${view}`})))
-    if (columns.length > 0) plan.materialize.push(materializeAdvice(helper, view, fields))
+    const child = bigChild.get(objectName)
+    const reason = materialize.all ? '--materialize' : child && child.rows >= MATERIALIZE_CHILD_ROWS ? `a roll-up aggregates ${snapshot.postgres!.schema}.${child.table}, about ${child.rows} rows (at least ${MATERIALIZE_CHILD_ROWS})` : undefined
+    if (!reason) {
+      plain.push(view)
+      continue
+    }
+
+    plan.statements.push(...materializeStatements(helper, view), viewGrants(helper, materializedName(view)))
+    plan.materialized.push({copy: `${helper}.${materializedName(view)}`, reason, refresh: refreshStatement(helper, view), view: `${helper}.${view}`})
+    volatile ||= fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
   }
 
+  if (plan.materialized.length > 0) plan.materializeNotes.push(scheduleAdvice(plan.materialized.map(m => m.refresh), volatile))
+  plan.materializeNotes.push(...plain.map(view => manualAdvice(helper, view)))
   return plan
-}
-
-/** A materialized copy with a unique index, so it can be refreshed without blocking readers. */
-function materializeAdvice(helper: string, view: string, fields: ComputedField[]): string {
-  const copy = qualified(helper, `${view}_mat`)
-  const volatile = fields.some(f => f.translation.ok && 'volatile' in f.translation && f.translation.volatile)
-  return `if reading ${helper}.${view} is too slow: CREATE MATERIALIZED VIEW ${copy} AS SELECT * FROM ${qualified(helper, view)}; CREATE UNIQUE INDEX ON ${copy} (sfid); then refresh it on a schedule: REFRESH MATERIALIZED VIEW CONCURRENTLY ${copy};${volatile ? ' (it reads TODAY(): refresh at least daily)' : ''}`
 }

@@ -3,9 +3,10 @@ import type {Snapshot} from '../../snapshot/types.js'
 import type {ScaffoldFacts} from './read.js'
 
 import {foreignObjects} from '../../analysis/foreign-objects.js'
-import {RESTORE_FUNCTION} from '../../analysis/saved-ddl.js'
+import {RESTORE_FUNCTION} from '../../snapshot/postgres/saved-ddl.js'
 import {qualified, quoteIdent} from '../../sql.js'
 import {type FormulaPlan, planFormulaViews} from './formulas.js'
+import {helperSchemaGrants} from './grants.js'
 import {type MappingChange, mappingChanges} from './mapping-diff.js'
 import {type FunctionEdit, functionEdits, moveStatements} from './move.js'
 import {savedDdlStatements} from './saved-ddl.js'
@@ -17,6 +18,8 @@ export interface ScaffoldOptions {
   helperSchema: string
   move: boolean
   formulas: boolean
+  /** --materialize: a materialized copy of every formula view, not only of those over big child tables */
+  materialize?: boolean
   /** Tooling CustomField metadata by `Object.Field__c` (--formulas) */
   metadata?: Record<string, CustomFieldMetadata>
 }
@@ -37,6 +40,8 @@ export interface ScaffoldPlan {
   saved: string[]
   functionEdits: FunctionEdit[]
   formulas: Omit<FormulaPlan, 'statements'>
+  /** the mappings come from an export file (--config-file): a mapping change is written as an export, not saved */
+  offline: boolean
   /** fields to remove from mappings once the views exist */
   mappingChanges: MappingChange[]
   notes: string[]
@@ -46,11 +51,11 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   const schema = snapshot.postgres!.schema
   const helper = options.helperSchema
   const found = foreignObjects(snapshot)
-  const grants = facts.schemaGrants.map(g => `GRANT ${g.privilege} ON SCHEMA ${quoteIdent(helper)} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee)};`)
-  const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants], title: `helper schema ${helper}, with the Connect schema's grants`}]
-  const notes = [`add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
+  const grants = helperSchemaGrants(facts, helper)
+  const steps: ScaffoldStep[] = [{statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(helper)};`, ...grants.statements], title: `helper schema ${helper}, with the Connect schema's grants and default privileges`}]
+  const notes = [...grants.notes, `add the helper schema to the app's search_path to find its objects by bare name: ALTER ROLE ${quoteIdent(facts.currentUser)} SET search_path = "$user", public, ${quoteIdent(helper)};`]
   const plan: ScaffoldPlan = {
-    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialize: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, saved: [], steps,
+    app: snapshot.app, connectSchema: schema, formulas: {computed: [], indexSuggestions: [], materialized: [], materializeNotes: [], replaced: [], untranslated: []}, functionEdits: [], helperSchema: helper, mappingChanges: [], moves: [], notes, offline: snapshot.connection?.origin === 'export', saved: [], steps,
   }
 
   if (options.move) {
@@ -67,11 +72,11 @@ export function planScaffold(snapshot: Snapshot, facts: ScaffoldFacts, options: 
   }
 
   if (options.formulas) {
-    const {statements, ...formulas} = planFormulaViews(snapshot, helper, options.metadata ?? {})
+    const {statements, ...formulas} = planFormulaViews(snapshot, helper, {metadata: options.metadata ?? {}, viewColumns: facts.helperViewColumns}, {all: options.materialize ?? false, rows: facts.tableRows})
     plan.formulas = formulas
     plan.mappingChanges = mappingChanges(snapshot, formulas.replaced)
     if (statements.length > 0) steps.push({statements, title: `views computing ${formulas.computed.length} formula and roll-up fields`})
-    notes.push(...formulas.materialize)
+    notes.push(...formulas.materializeNotes)
     for (const {field, object} of formulas.indexSuggestions) notes.push(`add ${field} to the ${object} mapping's indexes, so Connect keeps the index the roll-up joins on`)
   }
 

@@ -1,6 +1,6 @@
 import type {ForeignObjects} from '../../analysis/foreign-objects.js'
 
-import {RESTORE_FUNCTION, SAVED_DDL_TABLE} from '../../analysis/saved-ddl.js'
+import {RESTORE_FUNCTION, SAVED_DDL_TABLE} from '../../snapshot/postgres/saved-ddl.js'
 import {qualified, quoteLiteral} from '../../sql.js'
 
 // A trigger or index on a Connect table stays where it is; its DDL is saved, as Postgres prints it

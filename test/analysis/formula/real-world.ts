@@ -3,7 +3,8 @@ import path from 'node:path'
 
 import type {FormulaObject, ValueType} from '../../../src/analysis/formula/schema.js'
 
-import {type FilterItem, type RollUpSpec} from '../../../src/analysis/formula/rollup.js'
+import type {RollUpSpec} from '../../../src/analysis/formula/rollup.js'
+import type {FilterItem} from '../../../src/snapshot/custom-fields.js'
 import {lookupFieldName} from '../../../src/analysis/formula/schema.js'
 import {quoteIdent} from '../../../src/sql.js'
 

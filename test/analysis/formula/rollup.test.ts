@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 import pg from 'pg'
 
-import {filterValues, type FilterItem, translateRollUp} from '../../../src/analysis/formula/rollup.js'
+import {filterValues, translateRollUp} from '../../../src/analysis/formula/rollup.js'
+import type {FilterItem} from '../../../src/snapshot/custom-fields.js'
 import {createTestDatabase, type TestDatabase} from '../../helpers/postgres.js'
 import {FIXTURE_SQL, objectNamed} from './fixtures.js'
 

@@ -6,11 +6,14 @@ import type {FormulaObject, ValueType} from '../../../src/analysis/formula/schem
 import {translateRollUp} from '../../../src/analysis/formula/rollup.js'
 import {translateFormula} from '../../../src/analysis/formula/translate.js'
 import {type ComputedField, formulaViewSql, viewName} from '../../../src/workflows/scaffold/formula-view.js'
+import {materializeStatements, refreshStatement} from '../../../src/workflows/scaffold/materialize.js'
 import {qualified, quoteIdent} from '../../../src/sql.js'
 import {createTestDatabase, type TestDatabase} from '../../helpers/postgres.js'
 
 // Generated roll-up and cross-object views stay equal to an aggregate the test keeps itself, while
 // child rows are inserted, changed, deleted and moved to another parent, and the parent changes.
+// The account view's materialized copy, refreshed concurrently from a second session, is checked
+// against the same aggregate.
 
 const HELPER = 'app"; DROP SCHEMA sf; --'
 
@@ -62,6 +65,8 @@ describe('generated roll-up and cross-object views', function () {
     expect(opportunityView.sql).to.match(/^-- Opportunity\.Link__c is not computed here \(unsupported-function\)/)
     await client.query(accountView.sql)
     await client.query(opportunityView.sql)
+    // twice: the second run changes nothing
+    for (let i = 0; i < 2; i++) for (const statement of materializeStatements(HELPER, viewName('account'))) await client.query(statement)
     // the view is the only thing created: no trigger lands on the Connect tables
     const {rows} = await client.query(`SELECT count(*)::int AS n FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sf'`)
     expect(rows[0].n).to.equal(0)
@@ -73,7 +78,30 @@ describe('generated roll-up and cross-object views', function () {
   })
 
   async function expectViewsMatch() {
-    const {rows} = await client.query(`SELECT sfid, won_count__c::float8 AS won, total_amount__c::float8 AS total, smallest__c AS min, largest__c AS max FROM ${qualified(HELPER, 'account_computed')} ORDER BY sfid`)
+    await expectAccountsMatch('account_computed')
+    await refreshConcurrently()
+    await expectAccountsMatch('account_computed_mat')
+    const labels = await client.query(`SELECT sfid, label__c FROM ${qualified(HELPER, 'opportunity_computed')} ORDER BY sfid`)
+    expect(labels.rows).to.deep.equal([...children].sort((a, b) => a.sfid.localeCompare(b.sfid)).map(c => ({label__c: `${c.accountid ? names[c.accountid] : ''} / ${c.stagename}`, sfid: c.sfid})))
+  }
+
+  /** From another session, while this one holds a read of the copy open: CONCURRENTLY does not wait for readers. */
+  async function refreshConcurrently() {
+    const other = new pg.Client({connectionString: db.url})
+    await other.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query(`SELECT count(*) FROM ${qualified(HELPER, 'account_computed_mat')}`)
+      await other.query("SET lock_timeout = '5s'")
+      await other.query(refreshStatement(HELPER, viewName('account')))
+    } finally {
+      await client.query('COMMIT')
+      await other.end()
+    }
+  }
+
+  async function expectAccountsMatch(relation: string) {
+    const {rows} = await client.query(`SELECT sfid, won_count__c::float8 AS won, total_amount__c::float8 AS total, smallest__c AS min, largest__c AS max FROM ${qualified(HELPER, relation)} ORDER BY sfid`)
     const expected = ['a1', 'a2'].map(sfid => {
       const mine = children.filter(c => c.accountid === sfid && !c.isdeleted)
       const amounts = mine.map(c => c.amount).filter((a): a is number => a !== null)
@@ -82,9 +110,7 @@ describe('generated roll-up and cross-object views', function () {
         total: amounts.reduce((a, b) => a + b, 0), won: mine.filter(c => c.stagename === 'Closed Won').length,
       }
     })
-    expect(rows).to.deep.equal(expected)
-    const labels = await client.query(`SELECT sfid, label__c FROM ${qualified(HELPER, 'opportunity_computed')} ORDER BY sfid`)
-    expect(labels.rows).to.deep.equal([...children].sort((a, b) => a.sfid.localeCompare(b.sfid)).map(c => ({label__c: `${c.accountid ? names[c.accountid] : ''} / ${c.stagename}`, sfid: c.sfid})))
+    expect(rows, relation).to.deep.equal(expected)
   }
 
   async function insert(child: Child) {
@@ -99,6 +125,15 @@ describe('generated roll-up and cross-object views', function () {
 
   it('starts empty: COUNT and SUM are 0, MIN and MAX blank', async function () {
     await expectViewsMatch()
+  })
+
+  it('keeps the materialized copy with a unique index on sfid, re-created when the view gains a column', async function () {
+    const indexes = await client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'account_computed_mat'`, [HELPER])
+    expect(indexes.rows.map(r => r.indexdef)).to.deep.equal([`CREATE UNIQUE INDEX account_computed_mat_sfid ON ${quoteIdent(HELPER)}.account_computed_mat USING btree (sfid)`])
+    await client.query(`CREATE OR REPLACE VIEW ${qualified(HELPER, 'account_computed')} AS SELECT v.*, 1 AS extra FROM (${(await client.query(`SELECT pg_get_viewdef($1::regclass) AS d`, [qualified(HELPER, 'account_computed')])).rows[0].d.replace(/;\s*$/, '')}) v`)
+    for (const statement of materializeStatements(HELPER, viewName('account'))) await client.query(statement)
+    const columns = await client.query(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 ORDER BY attnum DESC LIMIT 1`, [qualified(HELPER, 'account_computed_mat')])
+    expect(columns.rows[0].attname).to.equal('extra')
   })
 
   it('follows inserts, updates and deletes of child rows', async function () {
