@@ -1,13 +1,12 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import pg from 'pg'
 
 import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
 import {setCustomizeApplication} from '../../src/sandbox/salesforce/custom-field-writes.js'
 import {ADMIN_USER_ID} from '../../src/sandbox/scenarios/people.js'
 import {testServerUrl} from '../helpers/postgres.js'
-import {APP, externalIds, journals, lastLogId, logRows, mappingPuts, query, toolingWrites} from './external-ids-world.js'
-import {type CliResult, logicalLines, RUN_JS, secretsOf, show, startDropProxy} from './helpers.js'
+import {APP, externalIds, journals, lastLogId, logRows, mappingPuts, query, runUntil, toolingWrites} from './external-ids-world.js'
+import {type CliResult, logicalLines, secretsOf, show, startDropProxy} from './helpers.js'
 
 // connect:external-ids when something fails: each fault gives one error line and the documented
 // exit code, leaves the journal open, and --resume finishes once the cause is gone. The healthy
@@ -203,23 +202,3 @@ describe('connect:external-ids faults', function () {
     expect((await journals(url)).filter(j => j.status !== 'complete')).to.deep.equal([])
   })
 })
-
-/** Spawns the CLI; when its stderr first matches `cue`, runs `then` while the command goes on. */
-function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then: (child: ReturnType<typeof spawn>) => Promise<unknown>): Promise<CliResult> {
-  const full = ['connect:external-ids', '-a', APP, ...args]
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...full], {env: {...process.env, ...env}})
-    let [stdout, stderr, cued] = ['', '', false]
-    child.stdout.on('data', chunk => {
-      stdout += chunk
-    })
-    child.stderr.on('data', chunk => {
-      stderr += chunk
-      if (!cued && cue.test(stderr)) {
-        cued = true
-        then(child).catch(reject)
-      }
-    })
-    child.on('exit', code => resolve({args: full, code: code ?? -1, stderr, stdout}))
-  })
-}

@@ -145,7 +145,7 @@ async function planMapping(db: PgQueryable, request: PlanRequest, mapping: Mappi
   const mapped = mapping.fields.some(f => sameName(f, field)) && Boolean(mapping.upsertField && sameName(mapping.upsertField, field))
   const actions: Record<Step, null | string> = {
     access: fieldState.exists && edit ? null : `grant Edit on ${mapping.object}.${field} to Connect's user through permission set ${request.permissionSet}`,
-    backfill: cost.rows > 0 ? `fill ${fmt(cost.rows)} NULL ${column.exists ? 'values' : 'values (every row: the column is new)'} with ${uuidValue} in batches of up to ${fmt(request.batchRows)} rows; ${costLine(cost)}` : null,
+    backfill: cost.rows > 0 ? `fill ${column.exists ? `${fmt(cost.rows)} NULL values` : (fieldState.exists ? `the NULLs Connect leaves once it has loaded the values Salesforce holds (at most ${fmt(cost.rows)})` : `${fmt(cost.rows)} NULL values (every row: the column is new)`)} with ${uuidValue} in batches of up to ${fmt(request.batchRows)} rows; ${costLine(cost)}` : null,
     default: isRandomUuidDefault(column.default) ? null : `set the default of ${connection.schema}.${mapping.table}.${target.column} to ${uuidValue}${column.default ? ` (now ${column.default})` : ''}`,
     field: !fieldState.exists
       ? `create Text(36) field ${mapping.object}.${field}, External ID and Unique, through the Tooling API`
@@ -174,5 +174,5 @@ function backfillCost(snapshot: Snapshot, mapping: MappingFacts, field: string, 
 function costLine(cost: BackfillCost): string {
   if (cost.synced === 0) return 'no row is in Salesforce yet, so it costs no Salesforce writes'
   const how = cost.via === 'bulk' ? 'through the Bulk API' : `through SOAP (${cost.reasons.join('; ')})`
-  return `${fmt(cost.synced)} synced rows become UPDATEs Connect sends ${how}: about ${fmt(cost.apiCalls)} API call${cost.apiCalls === 1 ? '' : 's'}`
+  return `up to ${fmt(cost.synced)} synced rows become UPDATEs Connect sends ${how}: about ${fmt(cost.apiCalls)} API call${cost.apiCalls === 1 ? '' : 's'}`
 }

@@ -3,6 +3,7 @@ import {sameName} from '../../analysis/salesforce-fields.js'
 import {isRandomUuidDefault} from '../../analysis/unique-ids.js'
 import {InterruptedError, progressOf, saveProgress, type StepContext, StepFailedError} from './context.js'
 import {HEALTHY_MAPPING, TRANSITIONAL_MAPPING} from './plan.js'
+import {qualified, quoteIdent} from '../../sql.js'
 import {PGCRYPTO_SQL, readColumn, setDefaultSql} from './sql.js'
 import type {MappingPlan} from './types.js'
 
@@ -47,7 +48,11 @@ export async function mappingStep(ctx: StepContext, m: MappingPlan, report: (lin
           `fix the cause (heroku connect:mapping:diagnose ${m.object}), then ${ctx.resumeCommand}`)
       }
 
-      break
+      // a field Salesforce already had holds values there: the backfill must not replace them, so
+      // wait until Connect has loaded them into the new column (its RESYNC)
+      const loaded = await salesforceValuesLoaded(ctx, m)
+      if (loaded.done) break
+      report(`waiting for Connect to load the ${loaded.salesforce} values Salesforce holds (${loaded.postgres} in the column so far)`)
     }
 
     if (!TRANSITIONAL_MAPPING.has(state) && !HEALTHY_MAPPING.has(state) && state !== progressOf(ctx, m).stateBefore) {
@@ -56,7 +61,7 @@ export async function mappingStep(ctx: StepContext, m: MappingPlan, report: (lin
 
     if (ctx.stopRequested()) throw new InterruptedError(`stopped while Connect applies the ${m.object} mapping`, `continue with ${ctx.resumeCommand}`)
     if (Date.now() - started >= ctx.timeoutMs) {
-      throw new InterruptedError(`Connect did not add ${m.column} to ${m.table} within ${Math.round(ctx.timeoutMs / 1000)} s (mapping ${state})`, `continue with ${ctx.resumeCommand}`)
+      throw new InterruptedError(`Connect did not finish applying the ${m.object} mapping within ${Math.round(ctx.timeoutMs / 1000)} s (mapping ${state}; column ${m.column} ${column.exists ? 'added' : 'not added yet'})`, `continue with ${ctx.resumeCommand}`)
     }
 
     await sleep(ctx.pollMs)
@@ -64,6 +69,15 @@ export async function mappingStep(ctx: StepContext, m: MappingPlan, report: (lin
   }
 
   await saveProgress(ctx, m, {}, 'mapping')
+}
+
+/** Whether the column holds (at least) as many values on synced rows as Salesforce holds for the field; a new field has none. */
+async function salesforceValuesLoaded(ctx: StepContext, m: MappingPlan): Promise<{done: boolean; postgres: number; salesforce: number}> {
+  if (!m.fieldState.exists) return {done: true, postgres: 0, salesforce: 0}
+  if (!/^\w+$/.test(m.object) || !/^\w+$/.test(m.fieldState.name)) throw new StepFailedError(`${m.object}.${m.fieldState.name} is not a Salesforce API name`, 2, 'check the mapping')
+  const {totalSize: salesforce} = await ctx.salesforce.query(`SELECT COUNT() FROM ${m.object} WHERE ${m.fieldState.name} != null`)
+  const {rows: [{n}]} = await ctx.session.query<{n: string}>(`SELECT count(${quoteIdent(m.column)}) AS n FROM ${qualified(m.schema, m.table)} WHERE sfid IS NOT NULL`)
+  return {done: Number(n) >= salesforce, postgres: Number(n), salesforce}
 }
 
 const LOCK_TRIES = 5

@@ -44,7 +44,8 @@ describe('connect:external-ids: a rerun after a failure at each step, then Bulk 
     expect(run.code, show(run)).to.equal(0)
     expect(run.stdout).to.match(/Contact\s+Guard_Uid__c\s+no unique identifier \(HC001\)\s+field, access, mapping, default, backfill/)
     // one contiguous run of 3,000 UPDATEs: one Bulk job (create, 1 upload, close, results)
-    expect(run.stdout).to.include('3,000 synced rows become UPDATEs Connect sends through the Bulk API: about 4 API calls')
+    expect(run.stdout).to.include('fill 3,000 NULL values (every row: the column is new)')
+    expect(run.stdout).to.include('up to 3,000 synced rows become UPDATEs Connect sends through the Bulk API: about 4 API calls')
     expect(run.stdout).to.include('POST /services/data/v62.0/tooling/sobjects/CustomField {"FullName":"Contact.Guard_Uid__c","Metadata":{"caseSensitive":false,"externalId":true,"label":"Guard Uid","length":36,"required":false,"type":"Text","unique":true}}')
   })
 
