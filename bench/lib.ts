@@ -1,5 +1,6 @@
 import {spawnSync} from 'node:child_process'
 
+import type {PgQueryable} from '../src/clients/postgres.js'
 import {providePostgres, type PostgresServer} from '../src/sandbox/postgres/server.js'
 
 // Shared helpers for the benchmarks: every number is a ratio against a baseline measured in the
@@ -59,3 +60,51 @@ async function reachable(url: string): Promise<boolean> {
     await client.end().catch(() => {})
   }
 }
+
+/**
+ * Measures locks instead of assuming them: a second session samples pg_locks joined to
+ * pg_stat_activity every 20 ms and records the age of any transaction of the measured backend
+ * (by application_name) holding a lock on `relation` stronger than ACCESS SHARE / SHARE UPDATE
+ * EXCLUSIVE (which block no write). The longest such age is the longest lock-holding span seen.
+ */
+export function sampleLocks(sampler: PgQueryable, watched: {applicationName: string; relation: string}): {stop(): Promise<{longestMs: number; samples: number}>} {
+  let running = true
+  let longest = 0
+  let samples = 0
+  const loop = (async () => {
+    while (running) {
+      const {rows} = await sampler.query<{ms: null | number}>(
+        `SELECT max(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::int AS ms FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE a.application_name = $1 AND l.granted AND l.relation = $2::regclass AND l.mode NOT IN ('AccessShareLock', 'ShareUpdateExclusiveLock')`,
+        [watched.applicationName, watched.relation])
+      samples++
+      longest = Math.max(longest, rows[0].ms ?? 0)
+      await new Promise(resolve => {
+        setTimeout(resolve, 20)
+      })
+    }
+  })()
+  return {
+    async stop() {
+      running = false
+      await loop
+      return {longestMs: longest, samples}
+    },
+  }
+}
+
+export function sampleMemory(): {stop(): {peak: number; start: number}} {
+  const start = process.memoryUsage().rss
+  let peak = start
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 20)
+  return {
+    stop() {
+      clearInterval(timer)
+      return {peak: Math.max(peak, process.memoryUsage().rss), start}
+    },
+  }
+}
+
+export const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024)

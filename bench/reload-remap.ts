@@ -9,7 +9,7 @@ import {buildIdMap, remapStep} from '../src/workflows/reload/remap.js'
 import {idMapTable} from '../src/workflows/reload/sql.js'
 import type {ReloadJournal} from '../src/workflows/reload/steps.js'
 import type {ReloadPlan} from '../src/workflows/reload/types.js'
-import {verdict} from './lib.js'
+import {mb, sampleLocks, sampleMemory, verdict} from './lib.js'
 
 // DESIGN.md §9: the reload's remap of 1,000,000 app rows whose column is indexed, through the
 // workflow's own remapStep (batches, journal updates and all), against `CREATE TABLE … AS SELECT`
@@ -87,7 +87,7 @@ async function measure(adminUrl: string, appRows: number, contacts: number, work
       `EXPLAIN SELECT o.id, m.new_id FROM app.orders o JOIN ${stateTable(idMapTable(journal.id))} m ON m.old_id = o.contact_id`)
     await session.query('CHECKPOINT')
 
-    const locks = await sampleLocks(sampler)
+    const locks = sampleLocks(sampler, {applicationName: 'hcg-bench remap', relation: 'app.orders'})
     const memory = sampleMemory()
     const started = Date.now()
     const trace: string[] = []
@@ -139,48 +139,3 @@ function remapContext(session: PgSession, journal: ReloadJournal, remapWorkers: 
     stopRequested: () => false, timeoutMs: 0,
   }
 }
-
-/** Longest unbroken span in which the remap's backend held a lock on app.orders. */
-async function sampleLocks(sampler: PgSession): Promise<{stop(): Promise<{longestMs: number; samples: number}>}> {
-  let running = true
-  let longest = 0
-  let samples = 0
-  const loop = (async () => {
-    while (running) {
-      // how long the transaction holding a lock on app.orders has been open: one lock-holding span
-      const {rows} = await sampler.query<{ms: null | number}>(
-        `SELECT max(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::int AS ms FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE a.application_name = 'hcg-bench remap' AND l.granted AND l.relation = 'app.orders'::regclass AND l.mode NOT IN ('AccessShareLock', 'ShareUpdateExclusiveLock')`)
-      samples++
-      longest = Math.max(longest, rows[0].ms ?? 0)
-
-      await new Promise(resolve => {
-        setTimeout(resolve, 20)
-      })
-    }
-
-  })()
-  return {
-    async stop() {
-      running = false
-      await loop
-      return {longestMs: longest, samples}
-    },
-  }
-}
-
-function sampleMemory(): {stop(): {peak: number; start: number}} {
-  const start = process.memoryUsage().rss
-  let peak = start
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss)
-  }, 20)
-  return {
-    stop() {
-      clearInterval(timer)
-      return {peak: Math.max(peak, process.memoryUsage().rss), start}
-    },
-  }
-}
-
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024)

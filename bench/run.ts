@@ -1,4 +1,5 @@
 import {benchAuditPostgres} from './audit-postgres.js'
+import {benchBackfill} from './backfill.js'
 import {benchReloadRemap} from './reload-remap.js'
 import {benchScaffoldMaterialize} from './scaffold-materialize.js'
 import {benchStartup} from './startup.js'
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<{lines: string[]}> | {lines: string[
   'write-mode': () => benchWriteMode(),
   'reload-remap': () => benchReloadRemap(),
   'table-checks': () => benchTableChecks(),
+  backfill: () => benchBackfill(),
   'scaffold-materialize': () => benchScaffoldMaterialize(),
 }
 if (only && !(only in benches)) throw new Error(`no bench named ${only}; the benches are ${Object.keys(benches).join(', ')}`)

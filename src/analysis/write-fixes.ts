@@ -4,8 +4,8 @@ import {BULK_MIN_API_VERSION} from './write-prediction.js'
 // The fixes that make writes Bulk-eligible, worded once for HC001, HC030, HC031 and
 // connect:write-mode. Every command named here exists: connect:pause, connect:resume,
 // connect:manage-sf-api-version, connect:export and connect:import are the official Connect
-// plugin's (heroku-connect-api.md §1.3). connect:external-ids does not exist yet, so the unique
-// identifier is given as the manual steps.
+// plugin's (heroku-connect-api.md §1.3); connect:external-ids is this plugin's and adds the
+// unique identifier end to end.
 
 /**
  * Raising the API version: the official command refuses unless the connection is paused. The
@@ -21,15 +21,12 @@ export const ORDERED_WRITES_FIX = 'in the Connect dashboard, Settings, set the W
 
 export const BULK_DISABLED_FIX = 'ask Heroku support to turn off the connection\'s disable_bulk_writes feature'
 
-/** The field the manual steps create; a team may pick another name, the steps stay the same. */
+/** The field connect:external-ids creates unless told another name (--field). */
 export const EXTERNAL_ID_FIELD = 'External_Id__c'
 
-/** A unique identifier for a read-write mapping, step by step, with every identifier quoted. */
+/** A unique identifier for a read-write mapping: the command that adds it, and what it does. */
 export function uniqueIdSteps(app: string, schema: string, mapping: {object: string; table: string}): string {
   const column = EXTERNAL_ID_FIELD.toLowerCase()
-  return [
-    `no command does this yet: (1) in Salesforce, add a Text(36) field ${mapping.object}.${EXTERNAL_ID_FIELD} marked External ID and Unique`,
-    `(2) heroku connect:export -a ${app}, add ${EXTERNAL_ID_FIELD} to the ${mapping.object} mapping's fields and set its "upsert_field" to "${EXTERNAL_ID_FIELD}", then heroku connect:import FILE -a ${app}`,
-    `(3) ALTER TABLE ${qualified(schema, mapping.table)} ALTER COLUMN ${quoteIdent(column)} SET DEFAULT gen_random_uuid()::text, so every row the app inserts has one`,
-  ].join('; ')
+  return `heroku connect:external-ids -a ${app} --mapping ${mapping.object} (it adds a Text(36) External ID + Unique field ${mapping.object}.${EXTERNAL_ID_FIELD}, `
+    + `grants Connect's user Edit on it, makes it the mapping's unique identifier, gives ${qualified(schema, mapping.table)}.${quoteIdent(column)} the default gen_random_uuid()::text and fills the NULLs)`
 }

@@ -30,6 +30,8 @@ export interface ConnectOptions {
   statementTimeoutMs?: number
   lockTimeoutMs?: number
   connectTimeoutMs?: number
+  /** session settings sent at connect time (`-c name=value`), e.g. xmlbinary */
+  settings?: Record<string, string>
 }
 
 /** A database error the user can act on, with the SQLSTATE kept for callers that branch on it. The message names the fix. */
@@ -132,6 +134,7 @@ export async function connectPostgres(url: string, options: ConnectOptions = {})
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     lock_timeout: options.lockTimeoutMs ?? 5000,
     max: 4,
+    options: Object.entries(options.settings ?? {}).map(([name, value]) => `-c ${name}=${value.replaceAll(/[\\ ]/g, c => `\\${c}`)}`).join(' ') || undefined,
     ssl: target.ssl,
     statement_timeout: target.statementTimeoutMs,
   })

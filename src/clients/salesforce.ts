@@ -436,6 +436,19 @@ export class SalesforceClient {
     await this.send({body: fields, method: 'PATCH', url: `/sobjects/${type}/${id}`}, `updating a ${type}`)
   }
 
+  /** Creates one Tooling API record (POST /tooling/sobjects/{type}), e.g. a CustomField; returns its id. */
+  async toolingCreate(type: string, record: Record<string, unknown>): Promise<string> {
+    if (!/^[A-Za-z]\w*$/.test(type)) throw new UsageError(`"${type}" is not a valid Tooling API type`)
+    const result = await this.send<{id: string}>({body: record, method: 'POST', url: `/tooling/sobjects/${type}`}, `creating a ${type} through the Tooling API`)
+    return result.id
+  }
+
+  /** Updates one Tooling API record (PATCH /tooling/sobjects/{type}/{id}). */
+  async toolingUpdate(type: string, id: string, fields: Record<string, unknown>): Promise<void> {
+    if (!/^[A-Za-z]\w*$/.test(type) || !/^[a-zA-Z0-9]{15,18}$/.test(id)) throw new UsageError(`"${type}/${id}" is not a valid Tooling API record address`)
+    await this.send({body: fields, method: 'PATCH', url: `/tooling/sobjects/${type}/${id}`}, `updating a ${type} through the Tooling API`)
+  }
+
   /** Runs a SOQL query and follows nextRecordsUrl until every page is read. */
   async query<T = Record<string, unknown>>(soql: string): Promise<QueryAll<T>> {
     return this.queryAll<T>('/query', soql)

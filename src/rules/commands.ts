@@ -5,7 +5,7 @@ import {sqlName} from '../analysis/connect-objects.js'
 // equal to the plugin's manifest). For a command still being built, the fix gives the manual steps.
 
 /** This plugin's commands, as in oclif.manifest.json. */
-export const PLUGIN_COMMANDS: readonly string[] = ['connect:audit', 'connect:reload', 'connect:sandbox', 'connect:schema:scaffold', 'connect:user:check', 'connect:write-mode']
+export const PLUGIN_COMMANDS: readonly string[] = ['connect:audit', 'connect:external-ids', 'connect:reload', 'connect:sandbox', 'connect:schema:scaffold', 'connect:user:check', 'connect:write-mode']
 
 /** `heroku <id> <args>` when the plugin has the command, else the manual steps. */
 export function pluginCommand(id: string, args: string, manual: string): string {
@@ -39,3 +39,8 @@ export function safeReloadFix(object: string, app: string): string {
     `before reloading ${object}, store each referenced row's sfid next to its id, and after the reload set the ids again from sfid`)
 }
 
+
+/** Give a mapping a sound unique identifier (field, access, mapping, default, backfill); `manual` is the one step by hand. */
+export function externalIdsFix(app: string, object: string, manual: string): string {
+  return pluginCommand('connect:external-ids', `${app} --mapping ${object}, or by hand: ${manual}`, manual)
+}

@@ -1,3 +1,4 @@
+import {lacksUniqueId} from '../analysis/unique-ids.js'
 import {uniqueIdSteps} from '../analysis/write-fixes.js'
 import {CAUSES} from './causes.js'
 import type {Rule} from './types.js'
@@ -9,7 +10,7 @@ export const hc001: Rule = {
   check(snapshot) {
     const connection = snapshot.connection!
     return connection.mappings
-      .filter(mapping => mapping.access === 'read_write' && !mapping.upsertField)
+      .filter(lacksUniqueId)
       .map(mapping => ({
         cause: CAUSES.noUniqueId(mapping.object),
         fix: uniqueIdSteps(snapshot.app ?? 'APP', connection.schema, mapping),
@@ -23,7 +24,7 @@ export const hc001: Rule = {
   name: 'read-write-without-unique-id',
   needs: ['connect'],
   practice: 1,
-  remedy: 'Create a text External ID field marked Unique in Salesforce, select it as the mapping\'s Unique Identifier (dashboard, or `upsert_field` through `heroku connect:export` / `heroku connect:import`), and give the Postgres column a default of `gen_random_uuid()::text` so every insert gets a value. No command of this plugin does it yet; the finding gives the steps.',
+  remedy: 'Create a text External ID field marked Unique in Salesforce, select it as the mapping\'s Unique Identifier (dashboard, or `upsert_field` through `heroku connect:export` / `heroku connect:import`), and give the Postgres column a default of `gen_random_uuid()::text` so every insert gets a value. `heroku connect:external-ids -a APP --mapping OBJECT` does all of it, with a plan, a dry run and a resume.',
   severity: 'error',
   summary: 'read-write mapping without a unique identifier (External ID)',
   why: 'Connect reads and writes in separate threads. Without a unique identifier it can insert a row that Postgres wrote before the Salesforce Id came back, creating a duplicate record in Salesforce and a second row in Postgres. Connect also writes through the Bulk API only for mappings with one (practice 8), so every write of the mapping goes SOAP, 200 records a call.',

@@ -1,9 +1,10 @@
 import {CAUSES} from './causes.js'
+import {externalIdsFix} from './commands.js'
 import {scanSkip} from './scan-skip.js'
 import type {Rule, RuleHit} from './types.js'
 
-import {sqlIdent, sqlName} from '../analysis/connect-objects.js'
-import {describedObject, findField} from '../analysis/salesforce-fields.js'
+import {appFlag, sqlIdent, sqlName} from '../analysis/connect-objects.js'
+import {identifierCounts, identifierField, isReadWrite, missingFieldFlags} from '../analysis/unique-ids.js'
 
 export const hc002: Rule = {
   check(snapshot) {
@@ -18,18 +19,18 @@ export const hc002: Rule = {
     }
 
     const {mappings, schema} = snapshot.connection!
-    return mappings.filter(mapping => mapping.access === 'read_write' && mapping.upsertField).flatMap(mapping => {
+    return mappings.filter(mapping => isReadWrite(mapping) && mapping.upsertField).flatMap(mapping => {
       const upsert = mapping.upsertField!
       const column = upsert.toLowerCase()
       const where = {field: upsert, object: mapping.object, table: `${schema}.${mapping.table}`}
       const [table, col] = [sqlName(schema, mapping.table), sqlIdent(column)]
       const hits: RuleHit[] = []
 
-      const ids = postgres?.uniqueIds.find(u => u.table === mapping.table && u.column === column && u.exists)
+      const ids = postgres ? identifierCounts(postgres, mapping) : undefined
       if (ids && ids.nulls > 0) {
         hits.push({
           ...where,
-          fix: `UPDATE ${table} SET ${col} = gen_random_uuid()::text WHERE ${col} IS NULL`,
+          fix: externalIdsFix(appFlag(snapshot), mapping.object, `UPDATE ${table} SET ${col} = gen_random_uuid()::text WHERE ${col} IS NULL`),
           message: `${where.table}.${column} is NULL in ${ids.nulls} of ${ids.rowsEstimated ? 'about ' : ''}${ids.rows} rows: Connect cannot match them to the records it reads back from Salesforce, so each can come back as a duplicate`,
         })
       }
@@ -44,14 +45,13 @@ export const hc002: Rule = {
         })
       }
 
-      const described = salesforce && describedObject(salesforce, mapping.object)
-      const field = described && findField(described, upsert)
-      const missing = field ? [field.externalId ? '' : 'External ID', field.unique ? '' : 'Unique'].filter(Boolean) : []
+      const field = identifierField(snapshot, mapping)
+      const missing = missingFieldFlags(field)
       if (missing.length > 0) {
         hits.push({
           ...where,
           cause: CAUSES.uniqueIdField(mapping.object),
-          fix: `in Salesforce Setup > Object Manager > ${mapping.object} > Fields & Relationships > ${field!.name} > Edit, tick ${missing.join(' and ')} (Salesforce refuses Unique while duplicate values exist)`,
+          fix: externalIdsFix(appFlag(snapshot), mapping.object, `in Salesforce Setup > Object Manager > ${mapping.object} > Fields & Relationships > ${field!.name} > Edit, tick ${missing.join(' and ')} (Salesforce refuses Unique while duplicate values exist)`),
           message: `Salesforce field ${mapping.object}.${field!.name}, the unique identifier of ${mapping.object}, is not marked ${missing.join(' or ')}: Salesforce does not keep it unique, so Connect can match the wrong record`,
         })
       }
@@ -72,7 +72,7 @@ export const hc002: Rule = {
   name: 'unique-id-not-unique',
   needs: ['connect'],
   practice: 1,
-  remedy: 'Give every Postgres row its own value (`UPDATE … SET col = gen_random_uuid()::text WHERE col IS NULL`, and renumber duplicates among the rows that have no `sfid` yet: Salesforce already holds the value of every synced row, so it must not change). In Salesforce, mark the field both **External ID** and **Unique**. Each finding carries the exact SQL or Setup step; `heroku connect:external-ids` plans all of it.',
+  remedy: 'Give every Postgres row its own value (`UPDATE … SET col = gen_random_uuid()::text WHERE col IS NULL`, and renumber duplicates among the rows that have no `sfid` yet: Salesforce already holds the value of every synced row, so it must not change). In Salesforce, mark the field both **External ID** and **Unique**. `heroku connect:external-ids -a APP --mapping OBJECT` does all of it except the duplicates, which it reports with their rows; each finding also carries the exact SQL or Setup step by hand.',
   severity: 'error',
   summary: 'unique identifier is NULL or duplicated in Postgres, or its Salesforce field is not External ID + Unique',
   why: 'Connect matches a record coming from Salesforce first by `sfid`, then by the unique identifier. A row whose identifier is NULL cannot be matched before its `sfid` comes back, so the record is inserted a second time; a duplicated identifier, or a Salesforce field that does not enforce uniqueness, matches the wrong row or makes Salesforce reject the write.',

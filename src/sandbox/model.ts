@@ -121,6 +121,9 @@ export interface OrgSpec {
   permissionSets: SfPermissionSetSpec[]
   permissionSetGroups?: SfPermissionSetGroupSpec[]
   logins: SfLoginSpec[]
+  /** users without "Customize Application" although their permissions would give it: their
+   *  Tooling CustomField writes answer INSUFFICIENT_ACCESS (a fault to test against) */
+  customizeApplicationDenied?: string[]
 }
 
 export type MappingAccess = 'read_only' | 'read_write'

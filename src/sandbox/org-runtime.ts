@@ -1,4 +1,4 @@
-import type {OrgSpec, SfObjectSpec} from './model.js'
+import type {OrgSpec, SfFieldSpec, SfObjectSpec} from './model.js'
 
 // The contract between the parts of the sandbox that stand in for Salesforce. The fake
 // Salesforce HTTP server, the fake Connect sync loop and reload all go through a FakeOrg, so
@@ -24,6 +24,9 @@ export interface RecordStore {
   /** each record carries Id; unknown ids are reported as not found */
   update(object: string, records: SfRecord[]): Promise<boolean[]>
   remove(object: string, ids: string[]): Promise<boolean[]>
+  /** a field created at runtime (Tooling CustomField): the store starts keeping it, empty; a
+   *  store without a fixed layout need not implement it */
+  addField?(object: string, field: SfFieldSpec): Promise<void>
 }
 
 export type ApiCallKind = 'bulk' | 'composite' | 'oauth' | 'rest' | 'soap' | 'tooling'

@@ -25,6 +25,8 @@ export interface CollectRequest {
   env: NodeJS.ProcessEnv
   /** shows the collection's phases as they run */
   runPhases: PhaseRunner
+  /** run Connect's validations (HC080); a workflow that does not report them skips the wait */
+  validations?: boolean
   /** told which database was read, for workflows that go on to write to it */
   onDatabaseUrl?: (url: string) => void
 }
@@ -50,7 +52,7 @@ export async function collectSnapshot(request: CollectRequest): Promise<Snapshot
         snapshot.connection = await readExportFile(request.configFile, request.schema)
         report(`${snapshot.connection.mappings.length} mappings from ${request.configFile}`)
       } else if (request.app && request.heroku) {
-        const live = await readLiveConnection(request, request.heroku, request.app, report)
+        const live = await readLiveConnection(request, request.heroku, request.app, report, {validations: request.validations})
         snapshot.connection = request.schema ? {...live.connection, schema: request.schema} : live.connection
         databaseUrl ??= live.databaseUrl
       } else {

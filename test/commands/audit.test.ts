@@ -164,7 +164,7 @@ describe('connect:audit against the messy sandbox', function () {
   it('reports a representative finding of each rule with the right object, table, field and fix', async () => {
     const json = parseJson(await result('main'))
     const {databaseName, roleName} = mainApp()
-    findingOf(json, 'HC001', {field: null, fix: /^no command does this yet: \(1\) in Salesforce, add a Text\(36\) field Lead\.External_Id__c/, object: 'Lead', severity: 'error', table: 'salesforce.lead'})
+    findingOf(json, 'HC001', {field: null, fix: /^heroku connect:external-ids -a acme-crm --mapping Lead \(it adds a Text\(36\) External ID \+ Unique field Lead\.External_Id__c/, object: 'Lead', severity: 'error', table: 'salesforce.lead'})
     findingOf(json, 'HC002', {field: 'External_Id__c', message: /NULL in 24 of 600 rows/, object: 'Account', table: 'salesforce.account'})
     findingOf(json, 'HC002', {field: 'Legacy_Key__c', message: /not marked External ID/, object: 'Opportunity'})
     findingOf(json, 'HC003', {field: 'External_Id__c', fix: /ALTER COLUMN external_id__c SET DEFAULT gen_random_uuid\(\)/, message: /sequence/, object: 'Contact'})

@@ -11,7 +11,7 @@ describe('HC001 read-write-without-unique-id', () => {
     const {findings} = runRules([hc001], snapshot)
     expect(findings).to.deep.equal([{
       field: null,
-      fix: 'no command does this yet: (1) in Salesforce, add a Text(36) field Contact.External_Id__c marked External ID and Unique; (2) heroku connect:export -a acme-crm, add External_Id__c to the Contact mapping\'s fields and set its "upsert_field" to "External_Id__c", then heroku connect:import FILE -a acme-crm; (3) ALTER TABLE "salesforce"."contact" ALTER COLUMN "external_id__c" SET DEFAULT gen_random_uuid()::text, so every row the app inserts has one',
+      fix: 'heroku connect:external-ids -a acme-crm --mapping Contact (it adds a Text(36) External ID + Unique field Contact.External_Id__c, grants Connect\'s user Edit on it, makes it the mapping\'s unique identifier, gives "salesforce"."contact"."external_id__c" the default gen_random_uuid()::text and fills the NULLs)',
       message: 'read-write mapping Contact has no unique identifier: rows written from Postgres can be duplicated in Salesforce, and its writes can never go through Bulk (SOAP, 200 records a call)',
       object: 'Contact',
       practice: 1,

@@ -15,7 +15,7 @@ describe('HC002 unique-id-not-unique', () => {
     expect(runRules([hc002], snapshot).findings).to.deep.equal([
       {
         ...base,
-        fix: 'UPDATE salesforce.account SET external_id__c = gen_random_uuid()::text WHERE external_id__c IS NULL',
+        fix: 'heroku connect:external-ids -a acme-crm --mapping Account, or by hand: UPDATE salesforce.account SET external_id__c = gen_random_uuid()::text WHERE external_id__c IS NULL',
         message: 'salesforce.account.external_id__c is NULL in 20 of 500 rows: Connect cannot match them to the records it reads back from Salesforce, so each can come back as a duplicate',
       },
       {
@@ -25,7 +25,7 @@ describe('HC002 unique-id-not-unique', () => {
       },
       {
         ...base,
-        fix: 'in Salesforce Setup > Object Manager > Account > Fields & Relationships > External_Id__c > Edit, tick Unique (Salesforce refuses Unique while duplicate values exist)',
+        fix: 'heroku connect:external-ids -a acme-crm --mapping Account, or by hand: in Salesforce Setup > Object Manager > Account > Fields & Relationships > External_Id__c > Edit, tick Unique (Salesforce refuses Unique while duplicate values exist)',
         message: 'Salesforce field Account.External_Id__c, the unique identifier of Account, is not marked Unique: Salesforce does not keep it unique, so Connect can match the wrong record',
       },
     ])
@@ -39,8 +39,8 @@ describe('HC002 unique-id-not-unique', () => {
     snapshot.salesforce!.objects.Order = {fields: [sfField('Order_Key__c')], name: 'Order'}
     const findings = runRules([hc002], snapshot).findings.filter(f => f.object === 'Order')
     expect(findings.map(f => f.fix)).to.deep.equal([
-      'UPDATE salesforce."order" SET order_key__c = gen_random_uuid()::text WHERE order_key__c IS NULL',
-      'in Salesforce Setup > Object Manager > Order > Fields & Relationships > Order_Key__c > Edit, tick External ID and Unique (Salesforce refuses Unique while duplicate values exist)',
+      'heroku connect:external-ids -a acme-crm --mapping Order, or by hand: UPDATE salesforce."order" SET order_key__c = gen_random_uuid()::text WHERE order_key__c IS NULL',
+      'heroku connect:external-ids -a acme-crm --mapping Order, or by hand: in Salesforce Setup > Object Manager > Order > Fields & Relationships > Order_Key__c > Edit, tick External ID and Unique (Salesforce refuses Unique while duplicate values exist)',
     ])
     expect(findings[1].message).to.contain('is not marked External ID or Unique')
   })

@@ -4,7 +4,7 @@ import {hc003} from '../../src/rules/hc003-unique-id-from-sequence.js'
 import {runRules} from '../../src/rules/runner.js'
 import {healthySnapshot, withoutSource} from './fixtures.js'
 
-const contact = {field: 'External_Id__c', fix: 'ALTER TABLE salesforce.contact ALTER COLUMN external_id__c SET DEFAULT gen_random_uuid()::text', object: 'Contact', practice: 1, rule: 'HC003', severity: 'error', table: 'salesforce.contact'}
+const contact = {field: 'External_Id__c', fix: 'heroku connect:external-ids -a acme-crm --mapping Contact, or by hand: ALTER TABLE salesforce.contact ALTER COLUMN external_id__c SET DEFAULT gen_random_uuid()::text', object: 'Contact', practice: 1, rule: 'HC003', severity: 'error', table: 'salesforce.contact'}
 
 function withDefault(value: null | string) {
   const snapshot = healthySnapshot()

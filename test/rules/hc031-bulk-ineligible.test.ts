@@ -42,7 +42,7 @@ describe('HC031 bulk-ineligible', () => {
     expect(findings.map(f => [f.object, f.message, f.related])).to.deep.equal([
       ['Contact', '2,000 pending changes to Contact would go Bulk but for the missing unique identifier: 10 SOAP calls instead of 4', ['HC001']],
     ])
-    expect(findings[0].fix).to.match(/^no command does this yet: \(1\) in Salesforce, add a Text\(36\) field Contact\.External_Id__c/)
+    expect(findings[0].fix).to.match(/^heroku connect:external-ids -a acme-crm --mapping Contact \(it adds a Text\(36\) External ID \+ Unique field Contact\.External_Id__c/)
   })
 
   it('says when an export gives neither the API version nor the write algorithm', () => {

@@ -27,6 +27,8 @@ export interface MappingRuntime {
   updatedAt: string
   times: MappingTimes
   reload?: ReloadProgress
+  /** states a configuration change still shows, one per observation (mapping-update.ts) */
+  applying?: Array<{state: string; description: string}>
 }
 
 export interface NotificationRecord {
@@ -176,6 +178,9 @@ export function observedMappingState(mapping: MappingRuntime): {state: string; d
     reload.seen = true
     return {description: 'Reloading', state: 'RELOAD_TABLE'}
   }
+
+  const applying = mapping.state === 'DATA_SYNCED' ? mapping.applying?.shift() : undefined
+  if (applying) return applying
 
   return {description: mapping.stateDescription, state: mapping.state}
 }

@@ -135,6 +135,7 @@ interface RunContext {
 
 interface Pending {
   index: number
+  operation: SfOperation
   record: SfRecord
 }
 
@@ -155,7 +156,15 @@ async function executeRun(target: SyncTarget, rc: RunContext, summary: DrainSumm
   const extColumn = upsertField && rc.columns.includes(columnOf(upsertField)) ? columnOf(upsertField) : undefined
   const current = await currentRows(conn, run.table, run.indexes.map(i => rows[i].record_id), extColumn)
   const builder = new RecordBuilder(Object.keys(mapping.config.fields), org.describeObject(mapping.object))
-  const operation: SfOperation = run.action === 'DELETE' ? 'delete' : (upsertField ? 'upsert' : (run.action === 'INSERT' ? 'insert' : 'update'))
+  // With a unique identifier, a change is an upsert on it, except an UPDATE of a row whose sfid is
+  // known: that goes by Id (carrying the identifier), since an upsert keyed on a value the record
+  // does not hold yet (a backfilled identifier) would create a second record.
+  const operationOf = (sfid: null | string): SfOperation => {
+    if (run.action === 'DELETE') return 'delete'
+    if (!upsertField) return run.action === 'INSERT' ? 'insert' : 'update'
+    return run.action !== 'INSERT' && sfid ? 'update' : 'upsert'
+  }
+
   const send: Pending[] = []
   const localFailures: Array<{index: number; message: string}> = []
 
@@ -163,8 +172,9 @@ async function executeRun(target: SyncTarget, rc: RunContext, summary: DrainSumm
     const row = rows[index]
     const here = row.record_id === null ? undefined : current.get(row.record_id)
     const sfid = row.sfid ?? here?.sfid ?? null
+    const operation = operationOf(sfid)
     if (operation === 'delete') {
-      if (sfid) send.push({index, record: {Id: sfid}})
+      if (sfid) send.push({index, operation, record: {Id: sfid}})
       else outcomes.set(row.id, {message: null, sfid: null, state: 'IGNORED'})
       continue
     }
@@ -188,22 +198,29 @@ async function executeRun(target: SyncTarget, rc: RunContext, summary: DrainSumm
       record.Id = sfid
     }
 
-    send.push({index, record})
+    send.push({index, operation, record})
   }
 
-  const results = await sendRecords(org, mapping.object, operation, send, {externalId: upsertField, soapBatchSize: conn.spec.soapBatchSize ?? SOAP_BATCH_SIZE, via: run.via}, summary)
+  const results: SaveResult[] = Array.from({length: send.length})
+  for (const operation of ['delete', 'insert', 'update', 'upsert'] as const) {
+    const group = send.flatMap((p, i) => (p.operation === operation ? [i] : []))
+    if (group.length === 0) continue
+    const saved = await sendRecords(org, mapping.object, operation, group.map(i => send[i]), {externalId: upsertField, soapBatchSize: conn.spec.soapBatchSize ?? SOAP_BATCH_SIZE, via: run.via}, summary)
+    for (const [j, i] of group.entries()) results[i] = saved[j]
+  }
+
   const writeBack: Array<{id: number; sfid: string | null; op: string; err: string | null}> = []
   const settle = (index: number, result: {success: boolean; id?: string; message?: string}) => {
     const row = rows[index]
     if (result.success) {
       outcomes.set(row.id, {message: null, sfid: result.id ?? null, state: 'SUCCESS'})
-      if (row.record_id !== null && operation !== 'delete') {
+      if (row.record_id !== null && run.action !== 'DELETE') {
         writeBack.push({err: null, id: row.record_id, op: run.action === 'INSERT' ? 'INSERTED' : 'UPDATED', sfid: result.id ?? null})
       }
     } else {
       summary.failed++
       outcomes.set(row.id, {message: result.message ?? 'unknown error', sfid: null, state: 'FAILED'})
-      if (row.record_id !== null && operation !== 'delete') {
+      if (row.record_id !== null && run.action !== 'DELETE') {
         const err = JSON.stringify({msg: result.message, op: run.action, src: 'SFDC'})
         writeBack.push({err, id: row.record_id, op: 'FAILED', sfid: null})
       }

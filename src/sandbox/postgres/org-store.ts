@@ -1,7 +1,7 @@
 import type {Pool, QueryResult, QueryResultRow} from 'pg'
 
 import {qualified, quoteIdent, quoteLiteral} from '../../sql.js'
-import type {OrgSpec, SfObjectSpec} from '../model.js'
+import type {OrgSpec, SfFieldSpec, SfObjectSpec} from '../model.js'
 import type {RecordStore, SfRecord} from '../org-runtime.js'
 import {keyPrefixFor} from '../salesforce/fields.js'
 import type {DdlPhases} from './ddl.js'
@@ -153,6 +153,17 @@ RETURNING t.sfid`
     )
     const removed = new Set(rows.map((row) => row.sfid))
     return ids.map((id) => removed.has(id))
+  }
+
+  /** A field the org gained at runtime (the spec already lists it): a new, empty column. */
+  async addField(object: string, field: SfFieldSpec): Promise<void> {
+    const layout = this.layout(object)
+    const columns = orgColumns({...layout.spec, fields: [...layout.spec.fields.filter((f) => f.name !== field.name), field]})
+    const added = columns.find((c) => c.field.name === field.name)
+    if (!added) return
+    await this.db.query(`ALTER TABLE ${layout.table} ADD COLUMN IF NOT EXISTS ${quoteIdent(added.column)} ${added.pgType}`)
+    layout.columns = columns
+    layout.byName = new Map(columns.map((c) => [c.field.name.toLowerCase(), c]))
   }
 
   private layout(object: string): ObjectLayout {

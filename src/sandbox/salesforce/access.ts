@@ -1,4 +1,4 @@
-import type {OrgSpec, SfObjectSpec} from '../model.js'
+import type {OrgSpec, SfFieldSpec, SfObjectSpec} from '../model.js'
 import type {SfRecord} from '../org-runtime.js'
 
 import {SalesforceFault} from './fault.js'
@@ -46,6 +46,8 @@ export class OrgAccess {
   readonly assignments: SfRecord[] = []
   readonly objectPermissions: SfRecord[] = []
   readonly fieldPermissions: SfRecord[] = []
+  /** fields created through the Tooling API, whose integration-user flags follow its grants */
+  private readonly runtimeFields: Array<{object: string; field: SfFieldSpec}> = []
   private serial = 0
 
   constructor(private readonly spec: OrgSpec) {
@@ -55,12 +57,28 @@ export class OrgAccess {
   /** Creates one Setup record the way POST /sobjects/{type} does; returns its id. */
   create(type: string, body: SfRecord): string {
     switch (type) {
-      case 'FieldPermissions': { return this.insert(this.fieldPermissions, '01k', this.fieldRow(body)) }
+      case 'FieldPermissions': { return this.changed(this.insert(this.fieldPermissions, '01k', this.fieldRow(body))) }
       case 'ObjectPermissions': { return this.insert(this.objectPermissions, '110', this.objectPermission(body)) }
       case 'PermissionSet': { return this.insert(this.permissionSets, '0PS', this.permissionSet(body)) }
-      case 'PermissionSetAssignment': { return this.insert(this.assignments, '0Pa', this.assignment(body)) }
+      case 'PermissionSetAssignment': { return this.changed(this.insert(this.assignments, '0Pa', this.assignment(body))) }
       default: { throw new SalesforceFault(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`) }
     }
+  }
+
+  /**
+   * A custom field created through the Tooling API by `creatorId`: like Salesforce, no permission
+   * set grants it, except that the creator's profile gets Read and Edit here so the administrator
+   * who made it sees it at once. The integration user has no access until a grant is added.
+   */
+  fieldCreated(object: SfObjectSpec, field: SfFieldSpec, creatorId: string): void {
+    this.runtimeFields.push({field, object: object.name})
+    const creator = this.spec.users.find(u => u.id === creatorId)
+    const integration = this.spec.users.find(u => u.id === this.spec.integrationUserId)
+    if (creator && creator.profileId !== integration?.profileId && this.spec.profiles.some(p => p.id === creator.profileId)) {
+      this.insert(this.fieldPermissions, '01k', {Field: `${object.name}.${field.name}`, ParentId: profilePermissionSetId(creator.profileId), PermissionsEdit: true, PermissionsRead: true, SobjectType: object.name})
+    }
+
+    this.changed()
   }
 
   /** PATCH /sobjects/{PermissionSet|ObjectPermissions|FieldPermissions}/{id}: changes the Permissions* flags. */
@@ -83,6 +101,7 @@ export class OrgAccess {
     else if (type === 'FieldPermissions' && merged.PermissionsEdit && !merged.PermissionsRead) throw dependency('Edit', 'Read')
     else if (merged.PermissionsApiUserOnly && !merged.PermissionsApiEnabled) throw dependency('API Only User', 'API Enabled')
     Object.assign(row, merged)
+    if (type === 'FieldPermissions') this.changed()
   }
 
   /** The permission set ids that reach a user: its profile's, its own, and its groups'. */
@@ -128,6 +147,23 @@ export class OrgAccess {
     }
 
     return {fields}
+  }
+
+  /**
+   * Field-level security changed: the integration-user flags of fields created at runtime (which
+   * the write path reads from the spec) follow the integration user's grants, so a grant made
+   * through REST lets the sync write the new field, as in Salesforce. Seeded fields keep their
+   * spec flags: scenarios and fixtures state those on purpose.
+   */
+  private changed<T>(result?: T): T {
+    const userId = this.spec.integrationUserId
+    for (const {field, object} of this.runtimeFields) {
+      const grant = this.seededFromSets(userId) ? this.fieldGrant(userId, object, field.name) : {edit: false, read: false}
+      field.hiddenFromIntegrationUser = !grant.read
+      field.readOnlyForIntegrationUser = grant.read && !grant.edit
+    }
+
+    return result as T
   }
 
   // the integration user's profile in an org spec without profiles (narrow test fixtures) keeps the static view

@@ -11,7 +11,7 @@ import type {Table} from './catalog.js'
 const METADATA_ONE_ROW = 'When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval.'
 
 /** A stable fake id per field: the 00N prefix of custom fields and a hash of its name. */
-function customFieldId(object: string, field: string): string {
+export function customFieldId(object: string, field: string): string {
   let hash = 0
   for (const char of `${object}.${field}`) hash = (hash * 31 + char.codePointAt(0)!) % 2_176_782_336
   return `00N${hash.toString(36).toUpperCase().padStart(6, '0')}000000AAA`.slice(0, 18)
@@ -41,8 +41,24 @@ function metadataOf(object: SfObjectSpec, field: SfFieldSpec): Record<string, un
     }
   }
 
+  if (field.formula === undefined) return {...base, ...plainMetadata(field)}
   const type = {boolean: 'Checkbox', currency: 'Currency', date: 'Date', datetime: 'DateTime', double: 'Number', percent: 'Percent'}[field.type as string] ?? 'Text'
   return {...base, formula: field.formula, formulaTreatBlanksAs: 'BlankAsZero', type}
+}
+
+const TOOLING_TYPES: Partial<Record<SfFieldSpec['type'], string>> = {
+  boolean: 'Checkbox', currency: 'Currency', date: 'Date', datetime: 'DateTime', double: 'Number', email: 'Email', int: 'Number',
+  percent: 'Percent', phone: 'Phone', picklist: 'Picklist', reference: 'Lookup', string: 'Text', textarea: 'TextArea', url: 'Url',
+}
+
+/** A field that is neither formula nor roll-up: its type, length and identifier flags. */
+function plainMetadata(field: SfFieldSpec): Record<string, unknown> {
+  const type = TOOLING_TYPES[field.type] ?? 'Text'
+  const text = type === 'Text'
+  return {
+    caseSensitive: text ? false : null, externalId: Boolean(field.externalId), length: text ? (field.length ?? 255) : null,
+    required: field.nillable === false, type, unique: Boolean(field.unique),
+  }
 }
 
 export function customFieldTable(spec: OrgSpec): Table {
@@ -55,7 +71,7 @@ export function customFieldTable(spec: OrgSpec): Table {
     label: 'Custom Field',
     name: 'CustomField',
     relationships: [],
-    rows: () => spec.objects.flatMap(object => object.fields.filter(f => f.name.endsWith('__c') && (f.formula !== undefined || f.rollup)).map(field => ({
+    rows: () => spec.objects.flatMap(object => object.fields.filter(f => f.name.endsWith('__c')).map(field => ({
       DeveloperName: field.name.replace(/__c$/, ''), FullName: `${object.name}.${field.name}`, Id: customFieldId(object.name, field.name),
       Metadata: metadataOf(object, field), NamespacePrefix: null, TableEnumOrId: entityKey(object),
     }))),

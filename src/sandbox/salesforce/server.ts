@@ -5,6 +5,7 @@ import type {FakeOrg} from '../org-runtime.js'
 import {BulkJobs, registerBulk} from './bulk.js'
 import {apiUsage} from './calls.js'
 import {registerComposite} from './composite.js'
+import {registerCustomFieldWrites} from './custom-field-writes.js'
 import {QueryCursors} from './cursors.js'
 import {faultResponse, notFound, SalesforceFault} from './fault.js'
 import {identity, registerInfo, userInfo, versionList} from './info.js'
@@ -37,6 +38,7 @@ export async function startFakeSalesforce(org: FakeOrg, options: FakeSalesforceO
   const router = new SfRouter()
   registerInfo(router)
   registerSetupWrites(router)
+  registerCustomFieldWrites(router)
   registerRest(router)
   registerComposite(router)
   registerBulk(router)

@@ -2,6 +2,7 @@ import type {ConnectApi} from '../../clients/connect-api.js'
 import type {ConnectionDetails} from '../../clients/connect-types.js'
 import type {Snapshot} from '../../snapshot/types.js'
 
+import {changedConfig, configChanged} from '../../analysis/mapping-config.js'
 import {sameName} from '../../analysis/salesforce-fields.js'
 
 // Once a view computes a formula or roll-up field, the mapping's copy is only a stale duplicate.
@@ -30,9 +31,9 @@ export async function removeReplacedFields(api: ConnectApi, connection: Connecti
   const done: string[] = []
   for (const change of changes) {
     const mapping = await api.findMapping(connection, change.object)
-    const fields = Object.fromEntries(Object.entries(mapping.config.fields).filter(([name]) => !change.remove.some(r => sameName(r, name))))
-    if (Object.keys(fields).length === Object.keys(mapping.config.fields).length) continue
-    await api.updateMapping(connection, mapping, {...mapping.config, fields})
+    const config = changedConfig(mapping.config, {remove: change.remove})
+    if (!configChanged(mapping.config, config)) continue
+    await api.updateMapping(connection, mapping, config)
     done.push(`${change.object}: removed ${change.remove.join(', ')}`)
   }
 
