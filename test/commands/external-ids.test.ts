@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
 import {testServerUrl} from '../helpers/postgres.js'
-import {APP, asConnect, columnDefault, externalIds, journals, lastLogId, logRows, mappingPuts, query, runUntil, toolingWrites} from './external-ids-world.js'
+import {APP, asConnect, columnDefault, externalIds, journals, lastLogId, logRows, mappingPuts, query, toolingWrites} from './external-ids-world.js'
 import {type AuditJson, expectNoSecrets, logicalLines, parseJson, runAudit, secretsOf, show, tempDir} from './helpers.js'
 
 // `heroku connect:external-ids` end to end on the messy sandbox, whose four read-write mappings
@@ -111,11 +111,9 @@ describe('connect:external-ids on the messy sandbox', function () {
 
   it('fixes every mapping that needs it, keeping the values Salesforce already holds', async () => {
     // Lead.External_Id__c exists in Salesforce with a value on every record. Once the field is
-    // mapped, Connect loads those values into the new column (RESYNC); the fake Connect does not,
-    // so the test does it, as Connect (nothing logged), when the command says it waits for that.
-    const run = await runUntil(['--confirm', APP, '--poll-interval', '100'], sandbox.env, /waiting for Connect to load the 400 values Salesforce holds/, async () => {
-      await asConnect(url, 'UPDATE salesforce.lead l SET external_id__c = s.external_id__c FROM hcg_fake_salesforce.lead s WHERE s.sfid = l.sfid')
-    })
+    // mapped, Connect loads those values into the new column (RESYNC), and the command waits for
+    // that before it backfills anything.
+    const run = await externalIds(sandbox, ['--confirm', APP])
     expect(run.code, show(run)).to.equal(0)
     const kept = await query<{n: number}>(url, 'SELECT count(*)::int AS n FROM salesforce.lead l JOIN hcg_fake_salesforce.lead s ON s.sfid = l.sfid WHERE s.external_id__c = l.external_id__c')
     expect(kept[0].n, 'every synced Lead keeps the value Salesforce holds').to.equal(400)

@@ -1,3 +1,5 @@
+import type {PoolClient} from 'pg'
+
 import type {MappingConfig} from '../../clients/connect-types.js'
 import type {FakeHttpServer} from '../http.js'
 import type {SfObjectSpec} from '../model.js'
@@ -9,12 +11,14 @@ import {integrationView} from '../salesforce/fields.js'
 import {databaseAvailable, withClient} from './db.js'
 import {fail, mappingRoute, ok} from './guard.js'
 import {liveData} from './counts.js'
+import {loadNewColumns} from './reload.js'
 import {mappingBody} from './shapes.js'
 import type {ConnectContext, ConnectionRuntime, MappingRuntime} from './state.js'
 
 // PUT /api/v3/mappings/<id> with `{config}`: Connect saves the new field list and changes the
 // table to match, dropping the columns of fields that left the mapping and adding columns for new
-// ones (filled by the next poll or reload). A field the integration user cannot see is a 400, as
+// ones, which it fills from Salesforce by sfid (RESYNC; here before the answer, so the values are
+// there by the time the mapping reports DATA_SYNCED again). A field the integration user cannot see is a 400, as
 // Connect describes the object as that user. A new `upsert_field` (the unique identifier) must be
 // a mapped External ID field; Connect indexes its column uniquely (hcu_idx_<table>_<column>, as
 // the sandbox builds mapped tables). Applying takes a moment: the mapping reports
@@ -35,7 +39,7 @@ function upsertFieldOf(object: SfObjectSpec, config: Partial<MappingConfig>): st
   return field.name
 }
 
-async function alterTable(conn: ConnectionRuntime, mapping: MappingRuntime, actions: string[], uniqueColumn: string | undefined): Promise<void> {
+async function alterTable(conn: ConnectionRuntime, mapping: MappingRuntime, actions: string[], uniqueColumn: string | undefined, load: (client: PoolClient) => Promise<unknown>): Promise<void> {
   const table = qualified(conn.spec.schema, mapping.table)
   const index = uniqueColumn
     ? `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(fitName(['hcu_idx_', {part: mapping.table}, '_', {part: uniqueColumn}]))} ON ${table} USING btree (${quoteIdent(uniqueColumn)})`
@@ -46,6 +50,7 @@ async function alterTable(conn: ConnectionRuntime, mapping: MappingRuntime, acti
     await client.query('BEGIN')
     try {
       if (actions.length > 0) await client.query(`ALTER TABLE ${table} ${actions.join(', ')}`)
+      await load(client)
       if (index) await client.query(index)
       await client.query('COMMIT')
     } catch (error) {
@@ -76,16 +81,14 @@ export function registerMappingUpdate(server: FakeHttpServer, ctx: ConnectContex
 
     if (!(await databaseAvailable(conn))) return fail(409, 'The connection\'s database is unavailable')
     const after = new Set(Object.keys(config.fields).map(f => f.toLowerCase()))
+    const added = Object.keys(config.fields).filter(f => !before.has(f.toLowerCase()) && pgTypeForField(findField(object, f)!))
     const actions = [
       ...[...before].filter(f => !after.has(f) && f !== 'id').map(f => `DROP COLUMN IF EXISTS ${quoteIdent(columnName(f))}`),
-      ...Object.keys(config.fields).filter(f => !before.has(f.toLowerCase())).flatMap(f => {
-        const type = pgTypeForField(findField(object, f)!)
-        return type ? [`ADD COLUMN IF NOT EXISTS ${quoteIdent(columnName(f))} ${type}`] : []
-      }),
+      ...added.map(f => `ADD COLUMN IF NOT EXISTS ${quoteIdent(columnName(f))} ${pgTypeForField(findField(object, f)!)}`),
     ]
     const newIdentifier = upsertField && upsertField !== mapping.config.upsert_field ? upsertField : undefined
     try {
-      await alterTable(conn, mapping, actions, newIdentifier ? columnName(newIdentifier) : undefined)
+      await alterTable(conn, mapping, actions, newIdentifier ? columnName(newIdentifier) : undefined, client => loadNewColumns(ctx, conn, mapping, added.map(f => findField(object, f)!.name), client))
     } catch (error) {
       if (error instanceof Refusal) return fail(400, error.message)
       throw error

@@ -126,3 +126,40 @@ async function loadFromOrg(ctx: ConnectContext, conn: ConnectionRuntime, mapping
 
   return total
 }
+
+/**
+ * What Connect does in RESYNC ("Loading new columns") after a mapping gains fields: the columns
+ * just added are filled from the org's records, matched by sfid, in Connect's own session (so
+ * nothing reaches `_trigger_log`), on the client whose transaction added them. Returns the rows
+ * that got a value.
+ */
+export async function loadNewColumns(ctx: ConnectContext, conn: ConnectionRuntime, mapping: MappingRuntime, fields: string[], client: PoolClient): Promise<number> {
+  if (fields.length === 0) return 0
+  const target = qualified(conn.spec.schema, mapping.table)
+  const store = (await describeTables(conn, ORG_SCHEMA, [mapping.table])).get(mapping.table)
+  if (store?.exists) {
+    const columns = fields.map(columnFor).filter(c => store.columns.includes(c))
+    if (columns.length === 0) return 0
+    const result = await client.query(
+      `UPDATE ${target} AS t SET ${columns.map(c => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ')}
+         FROM ${qualified(ORG_SCHEMA, mapping.table)} AS s WHERE s.sfid = t.sfid`,
+    )
+    return result.rowCount ?? 0
+  }
+
+  let total = 0
+  for (let offset = 0; ; offset += 10_000) {
+    const records = await ctx.org.records.select(mapping.object, ['Id', ...fields], {limit: 10_000, offset})
+    if (records.length === 0) break
+    const rows = records.map(r => Object.fromEntries([['sfid', r.Id], ...fields.map(f => [columnFor(f), r[f] ?? null])]))
+    const result = await client.query(
+      `UPDATE ${target} AS t SET ${fields.map(f => `${quoteIdent(columnFor(f))} = s.${quoteIdent(columnFor(f))}`).join(', ')}
+         FROM json_populate_recordset(NULL::${target}, $1::json) AS s WHERE s.sfid = t.sfid`,
+      [JSON.stringify(rows)],
+    )
+    total += result.rowCount ?? 0
+    if (records.length < 10_000) break
+  }
+
+  return total
+}
