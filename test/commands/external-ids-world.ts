@@ -1,8 +1,8 @@
-import {spawn} from 'node:child_process'
+import type {spawn} from 'node:child_process'
 import pg from 'pg'
 
 import type {Sandbox} from '../../src/sandbox/index.js'
-import {type CliResult, RUN_JS, runCli} from './helpers.js'
+import {type CliResult, runCli, runUntil as runCliUntil} from './helpers.js'
 
 // Shared by the connect:external-ids end-to-end suites: running the command against a sandbox,
 // reading the database, and what the sandbox's fake servers saw.
@@ -63,22 +63,7 @@ export function mappingPuts(sandbox: Sandbox): number {
   return sandbox.connect.server.log.filter(e => e.method === 'PUT' && e.path.startsWith('/api/v3/mappings/')).length
 }
 
-/** Spawns the CLI; when its stderr first matches `cue`, runs `then` while the command goes on. */
+/** connect:external-ids on the app; when its stderr first matches `cue`, runs `then` while the command goes on. */
 export function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then: (child: ReturnType<typeof spawn>) => Promise<unknown>): Promise<CliResult> {
-  const full = ['connect:external-ids', '-a', APP, ...args]
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...full], {env: {...process.env, ...env}})
-    let [stdout, stderr, cued] = ['', '', false]
-    child.stdout.on('data', chunk => {
-      stdout += chunk
-    })
-    child.stderr.on('data', chunk => {
-      stderr += chunk
-      if (!cued && cue.test(stderr)) {
-        cued = true
-        then(child).catch(reject)
-      }
-    })
-    child.on('exit', code => resolve({args: full, code: code ?? -1, stderr, stdout}))
-  })
+  return runCliUntil(['connect:external-ids', '-a', APP, ...args], env, cue, then)
 }

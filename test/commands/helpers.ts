@@ -51,6 +51,25 @@ const shellQuote = (arg: string) => `'${arg.replaceAll("'", String.raw`'\''`)}'`
  * TTYs as in a person's shell; once the output shows `prompt`, types `answer` and Enter. The
  * terminal merges stderr into stdout.
  */
+/** Spawns the CLI; when its stderr first matches `cue`, runs `then` (while the command waits). */
+export function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then: (child: ReturnType<typeof spawn>) => Promise<unknown> | void): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN_JS, ...args], {env: {...process.env, ...env}})
+    let [stdout, stderr, cued] = ['', '', false]
+    child.stdout.on('data', chunk => {
+      stdout += chunk
+    })
+    child.stderr.on('data', chunk => {
+      stderr += chunk
+      if (!cued && cue.test(stderr)) {
+        cued = true
+        Promise.resolve(then(child)).catch(reject)
+      }
+    })
+    child.on('exit', code => resolve({args, code: code ?? -1, stderr, stdout}))
+  })
+}
+
 export function runInTerminal(args: string[], answer: {prompt: string; text: string}, options: RunOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {...process.env}
   for (const [key, value] of Object.entries(options.env ?? {})) {

@@ -1,10 +1,9 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import pg from 'pg'
 
 import type {Sandbox} from '../../src/sandbox/index.js'
 import {APP, REMAP, references, type References, startWorld} from '../workflows/reload/world.js'
-import {type CliResult, expectCleanFailure, logicalLines, RUN_JS, runCli, secretsOf, show} from './helpers.js'
+import {type CliResult, expectCleanFailure, logicalLines, runCli, runUntil, secretsOf, show} from './helpers.js'
 
 // connect:reload --safe when the world goes wrong mid-run or before it: the Connect API answering
 // 401/403/404/409/429 after the backup, a role that may not drop the foreign key, a read-only
@@ -165,20 +164,8 @@ describe('connect:reload --safe under faults', function () {
     })
 
     it('404 while waiting for the reload: one line (exit 3), the journal at the reload step; --resume follows it to the end', async () => {
-      const failed = await new Promise<CliResult>(resolve => {
-        const child = spawn(process.execPath, [RUN_JS, ...SAFE], {env: {...process.env, ...env}})
-        let [stdout, stderr, cued] = ['', '', false]
-        child.stdout.on('data', chunk => {
-          stdout += chunk
-        })
-        child.stderr.on('data', chunk => {
-          stderr += chunk
-          if (!cued && /Waiting for Connect to reload/.test(stderr)) {
-            cued = true
-            sandbox.connect.server.inject({method: 'GET', pathPrefix: MAPPINGS, status: 404, times: 1})
-          }
-        })
-        child.on('exit', code => resolve({args: SAFE, code: code ?? -1, stderr, stdout}))
+      const failed = await runUntil(SAFE, env, /Waiting for Connect to reload/, () => {
+        sandbox.connect.server.inject({method: 'GET', pathPrefix: MAPPINGS, status: 404, times: 1})
       })
       expectCleanFailure(errorPart(failed), 3, /Heroku Connect found nothing at GET \/api\/v3\/mappings\/[\w-]+ \(404\)/, secretsOf(env))
       const open = await openJournals()

@@ -4,7 +4,7 @@ import pg from 'pg'
 
 import type {Sandbox} from '../../src/sandbox/index.js'
 import {APP, REMAP, references, type References, startWorld} from '../workflows/reload/world.js'
-import {type CliResult, expectCleanFailure, expectNoSecrets, logicalLines, RUN_JS, runCli, secretsOf, show, startDropProxy} from './helpers.js'
+import {type CliResult, expectCleanFailure, expectNoSecrets, logicalLines, RUN_JS, runCli, runUntil, secretsOf, show, startDropProxy} from './helpers.js'
 
 // `heroku connect:reload --safe` end to end: the built CLI in its own process against the
 // sandbox, whose fake Connect reloads Contact in visible steps. Contact carries a view, a user
@@ -46,25 +46,6 @@ async function endState(url: string): Promise<EndState> {
 }
 
 const reloadPosts = (sandbox: Sandbox) => sandbox.connect.server.log.filter(e => e.method === 'POST' && e.path.endsWith('/actions/reload'))
-
-/** Spawns the CLI; when its stderr first matches `cue`, runs `then` (while the command waits). */
-function runUntil(args: string[], env: Record<string, string>, cue: RegExp, then: (child: ReturnType<typeof spawn>) => Promise<unknown>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...args], {env: {...process.env, ...env}})
-    let [stdout, stderr, cued] = ['', '', false]
-    child.stdout.on('data', chunk => {
-      stdout += chunk
-    })
-    child.stderr.on('data', chunk => {
-      stderr += chunk
-      if (!cued && cue.test(stderr)) {
-        cued = true
-        then(child).catch(reject)
-      }
-    })
-    child.on('exit', code => resolve({args, code: code ?? -1, stderr, stdout}))
-  })
-}
 
 /** Spawns the CLI and SIGKILLs it after `ms`, or lets it finish. */
 function runAndKill(args: string[], env: Record<string, string>, ms: number): Promise<{code: null | number; signal: null | string; stderr: string}> {

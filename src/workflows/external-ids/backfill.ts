@@ -1,5 +1,6 @@
 import type {PgQueryable, PgSession} from '../../clients/postgres.js'
 import {qualified, quoteIdent} from '../../sql.js'
+import {retryOnLockTimeout} from '../state/lock.js'
 
 // The backfill of a new unique identifier: every NULL gets a fresh UUID, in key-range batches of
 // the table's integer primary key (`id` on a Connect table), each its own short transaction with a
@@ -27,7 +28,6 @@ const FIRST_BATCH_ROWS = 100
 const MIN_BATCH_ROWS = 50
 /** a batch waiting this long for a row or table lock the app holds gives up and is retried */
 export const DEFAULT_LOCK_TIMEOUT_MS = 1000
-const LOCK_RETRIES = 5
 
 export interface BackfillTarget {
   schema: string
@@ -86,7 +86,7 @@ export async function backfillBounds(db: PgQueryable, t: BackfillTarget): Promis
 export async function backfillBatch(session: PgSession, t: BackfillTarget, from: number, to: number, opts: BackfillBatchOptions = {}): Promise<number> {
   const {column, key, table} = names(t)
   const lockTimeout = `${Math.max(1, Math.floor(opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS))}ms`
-  return withLockRetries(() => session.transaction(async tx => {
+  return retryOnLockTimeout(() => session.transaction(async tx => {
     await tx.query("SELECT set_config('lock_timeout', $1, true)", [lockTimeout])
     const result = await tx.query(
       `UPDATE ${table} SET ${column} = ${opts.valueSql ?? DEFAULT_VALUE_SQL} WHERE ${key} >= $1 AND ${key} < $2 AND ${column} IS NULL`,
@@ -144,16 +144,3 @@ async function fresh(db: PgQueryable, t: BackfillTarget): Promise<BackfillProgre
   return {done: bounds.nulls === 0, hi: bounds.hi, longestMs: 0, next: bounds.lo, updated: 0}
 }
 
-/** A batch that timed out waiting for a lock the app holds applied nothing: try it again. */
-async function withLockRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work()
-    } catch (error) {
-      if ((error as {code?: string}).code !== '55P03' || attempt >= LOCK_RETRIES) throw error
-      await new Promise(resolve => {
-        setTimeout(resolve, 200 * attempt)
-      })
-    }
-  }
-}

@@ -2,7 +2,6 @@ import type {ConnectApi} from '../../clients/connect-api.js'
 import type {ConnectionDetails} from '../../clients/connect-types.js'
 import type {PgQueryable, PgSession} from '../../clients/postgres.js'
 import type {SalesforceClient} from '../../clients/salesforce.js'
-import {GuardError} from '../../errors.js'
 import {type Journal, updateJournal} from '../state/journal.js'
 import type {ExternalIdPlan, ExternalIdProgress, MappingPlan, MappingProgress, Step} from './types.js'
 
@@ -26,21 +25,7 @@ export interface StepContext {
   afterCommit(point: string): void
 }
 
-/** Ctrl-C or a timeout: the journal stays open and --resume continues. Exit 4. */
-export class InterruptedError extends GuardError {
-  constructor(message: string, hint: string) {
-    super(message, 4, hint)
-    this.name = 'InterruptedError'
-  }
-}
-
-/** A step that --resume retries once the cause is fixed; the journal says failed. */
-export class StepFailedError extends GuardError {
-  constructor(message: string, exitCode: number, hint: string) {
-    super(message, exitCode, hint)
-    this.name = 'StepFailedError'
-  }
-}
+export {InterruptedError, StepFailedError} from '../state/run-errors.js'
 
 export function progressOf(ctx: StepContext, m: MappingPlan): MappingProgress {
   ctx.journal.progress.mappings ??= {}

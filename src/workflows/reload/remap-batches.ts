@@ -1,4 +1,5 @@
 import type {PgQueryable} from '../../clients/postgres.js'
+import {retryOnLockTimeout} from '../state/lock.js'
 import {stateTable} from '../state/schema.js'
 import {remapBatchSql} from './sql.js'
 import {InterruptedError, type StepContext} from './steps.js'
@@ -21,7 +22,6 @@ const BATCH_LIMIT_MS = 1500
 const FIRST_BATCH_ROWS = 50_000
 const MIN_BATCH_ROWS = 1000
 const MAX_BATCH_ROWS = 250_000
-const LOCK_RETRIES = 5
 /** cancelled batches in a row, at the smallest size, before the run gives up */
 const TIMEOUT_RETRIES = 5
 
@@ -84,7 +84,7 @@ async function runStripe(run: BatchRun, index: number, firstRows: number, otherF
     const started = Date.now()
     let next: RemapStripe
     try {
-      next = await withLockRetries(() => ctx.session.transaction(async tx => {
+      next = await retryOnLockTimeout(() => ctx.session.transaction(async tx => {
         // A commit lost in a server crash is safe to lose (synchronous_commit off): the batch and
         // its stripe's `next` are in this one transaction, and WAL is replayed in order, so after
         // recovery the journal never points past a batch that was not applied: --resume redoes it.
@@ -131,16 +131,3 @@ async function setStripe(tx: PgQueryable, journalId: number, name: string, index
   )
 }
 
-/** A batch that waited 2 s for a lock the app holds is retried: nothing of it was applied. */
-async function withLockRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work()
-    } catch (error) {
-      if ((error as {code?: string}).code !== '55P03' || attempt >= LOCK_RETRIES) throw error
-      await new Promise(resolve => {
-        setTimeout(resolve, 200 * attempt)
-      })
-    }
-  }
-}

@@ -1,9 +1,9 @@
 import {type ConnectApi, ConnectCollectError, ConnectUsageError} from '../../clients/connect-api.js'
 import type {ConnectionDetails} from '../../clients/connect-types.js'
 import type {PgQueryable, PgSession} from '../../clients/postgres.js'
-import {GuardError} from '../../errors.js'
 import {qualified} from '../../sql.js'
 import {type Journal, updateJournal} from '../state/journal.js'
+import {InterruptedError, StepFailedError as RunStepFailedError} from '../state/run-errors.js'
 import {stateTable} from '../state/schema.js'
 import {readPendingCount} from './catalog.js'
 import {addForeignKeySql, backupSql, ddlTable, dropForeignKeySql, reloadedSql, validateForeignKeySql, verifySql} from './sql.js'
@@ -31,21 +31,9 @@ export interface StepContext {
   afterCommit(point: string): void
 }
 
-/** Ctrl-C or --timeout: the journal stays open and --resume continues. Exit 4. */
-export class InterruptedError extends GuardError {
-  constructor(message: string, hint: string) {
-    super(message, 4, hint)
-    this.name = 'InterruptedError'
-  }
-}
-
-/** The run stopped at a step that --resume retries once the cause is fixed; the journal says failed. */
-export class StepFailedError extends GuardError {
-  constructor(message: string, exitCode: number, hint: string, readonly backTo?: Step) {
-    super(message, exitCode, hint)
-    this.name = 'StepFailedError'
-  }
-}
+export {InterruptedError} from '../state/run-errors.js'
+/** A reload step that failed; `backTo` names the step --resume redoes first. */
+export class StepFailedError extends RunStepFailedError<Step> {}
 
 const SHORT_LOCK = "SET LOCAL lock_timeout = '2s'"
 

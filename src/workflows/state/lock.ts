@@ -38,3 +38,24 @@ export async function runLockHeld(session: PgSession, kind: string, connectionId
   await lock.release()
   return false
 }
+
+const LOCK_TIMEOUT = '55P03'
+const LOCK_RETRIES = 5
+
+/**
+ * Runs a short transaction again when it gave up waiting for a lock the app holds (lock_timeout):
+ * nothing of it was applied, so a retry is safe. Backs off 200 ms, 400 ms, … and rethrows after
+ * the fifth try, or at once for any other error.
+ */
+export async function retryOnLockTimeout<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      if ((error as {code?: string}).code !== LOCK_TIMEOUT || attempt >= LOCK_RETRIES) throw error
+      await new Promise(resolve => {
+        setTimeout(resolve, 200 * attempt)
+      })
+    }
+  }
+}
