@@ -110,6 +110,7 @@ function fieldFacts(field: Record<string, unknown>): SfFieldFacts {
     defaultedOnCreate: field.defaultedOnCreate === true,
     encrypted: field.encrypted === true,
     externalId: field.externalId === true,
+    ...(typeof field.length === 'number' && field.length > 0 ? {length: field.length} : {}),
     name: String(field.name),
     nillable: field.nillable !== false,
     permissionable: field.permissionable !== false,

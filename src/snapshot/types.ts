@@ -246,6 +246,8 @@ export interface SfFieldFacts {
   updateable: boolean
   defaultedOnCreate: boolean
   encrypted: boolean
+  /** the characters a text field holds (describe `length`); absent when the describe gives none */
+  length?: number
   /** has field-level security (FieldPermissions rows); required and system fields do not. Absent: assume it has */
   permissionable?: boolean
   referenceTo: string[]

@@ -94,6 +94,23 @@ describe('connect:external-ids faults', function () {
     expect(run.stderr).to.include('--field')
   })
 
+  it('a Text field too short for a UUID: refused at the plan, nothing sent', async () => {
+    unfix()
+    // an existing Text(20) field, made in Setup (here: through the Tooling API, as the admin)
+    const made = await fetch(`${sandbox.env.SF_INSTANCE_URL}/services/data/v62.0/tooling/sobjects/CustomField`, {
+      body: JSON.stringify({FullName: 'Account.Short_Key__c', Metadata: {label: 'Short Key', length: 20, type: 'Text'}}),
+      headers: {authorization: `Bearer ${sandbox.env.SF_ACCESS_TOKEN}`, 'content-type': 'application/json'},
+      method: 'POST',
+    })
+    expect(made.status).to.equal(201)
+    const [writes, puts] = [toolingWrites(sandbox).length, mappingPuts(sandbox)]
+    const run = await externalIds(sandbox, ['--mapping', 'Account', '--field', 'Short_Key__c', '--confirm', APP])
+    expectFailure(run, 2, /^Error: Salesforce field Account\.Short_Key__c holds 20 characters, and a UUID needs 36$/)
+    expect(run.stderr).to.include('widen it to Text(36) in Setup')
+    expect(toolingWrites(sandbox)).to.have.length(writes)
+    expect(mappingPuts(sandbox)).to.equal(puts)
+  })
+
   it('a bad --field name and a bad --batch-rows: usage errors', async () => {
     expectFailure(await externalIds(sandbox, ['--field', 'Bad Name', '--dry-run']), 2, /--field "Bad Name" is not a custom field API name/)
     expectFailure(await externalIds(sandbox, ['--batch-rows', '0', '--dry-run']), 2, /--batch-rows 0 is out of range/)

@@ -39,10 +39,20 @@ export async function closePool(conn: ConnectionRuntime): Promise<void> {
 export async function withClient<T>(conn: ConnectionRuntime, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = await connectPool(conn)
   const client = await pool.connect()
+  // the server may end the session while it is checked out (its database dropped as the sandbox
+  // stops): the next query fails, and the event itself must not crash the process; a broken
+  // client is destroyed rather than returned to the pool
+  let broken: Error | undefined
+  const onError = (error: Error) => {
+    broken = error
+  }
+
+  client.on('error', onError)
   try {
     return await work(client)
   } finally {
-    client.release()
+    client.off('error', onError)
+    client.release(broken)
   }
 }
 

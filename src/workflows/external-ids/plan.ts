@@ -8,7 +8,7 @@ import {identifierField, isRandomUuidDefault, isReadWrite, judgeIdentifier, need
 import {BULK_BATCH_SIZE, BULK_MIN_RUN, fmt, predictWrites} from '../../analysis/write-prediction.js'
 import {UsageError} from '../../errors.js'
 import {BUILTIN_UUID_VERSION, type ColumnState, readColumn, readDuplicates, uuidValue} from './sql.js'
-import {type BackfillCost, type ExternalIdPlan, type FieldState, type MappingPlan, type Step, STEPS} from './types.js'
+import {type BackfillCost, type ExternalIdPlan, type FieldState, type MappingPlan, type Step, STEPS, UUID_LENGTH} from './types.js'
 
 // The plan of connect:external-ids: which read-write mappings need a unique identifier, judged
 // with the audit's own analysis (HC001, HC002, HC003), and for each what every step will do, what
@@ -131,6 +131,14 @@ async function planMapping(db: PgQueryable, request: PlanRequest, mapping: Mappi
     throw new UsageError(`Salesforce field ${mapping.object}.${described.name} already exists as a ${described.type} field, not Text`, `name another field with --field (for example --field Guard_External_Id__c)`)
   }
 
+  // a UUID is 36 characters: Salesforce would refuse every backfilled value and every new row's
+  if (described?.type === 'string' && described.length !== undefined && described.length < UUID_LENGTH) {
+    throw new UsageError(
+      `Salesforce field ${mapping.object}.${described.name} holds ${described.length} characters, and a UUID needs ${UUID_LENGTH}`,
+      mapping.upsertField ? `widen it to Text(${UUID_LENGTH}) in Setup, then run this again` : `widen it to Text(${UUID_LENGTH}) in Setup, or name another field with --field (for example --field Guard_External_Id__c)`,
+    )
+  }
+
   const column = await readColumn(db, target)
   const duplicates = column.exists ? await readDuplicates(db, target) : []
   const warnings: string[] = []
@@ -148,7 +156,7 @@ async function planMapping(db: PgQueryable, request: PlanRequest, mapping: Mappi
     backfill: cost.rows > 0 ? `fill ${column.exists ? `${fmt(cost.rows)} NULL values` : (fieldState.exists ? `the NULLs Connect leaves once it has loaded the values Salesforce holds (at most ${fmt(cost.rows)})` : `${fmt(cost.rows)} NULL values (every row: the column is new)`)} with ${uuidValue} in batches of up to ${fmt(request.batchRows)} rows; ${costLine(cost)}` : null,
     default: isRandomUuidDefault(column.default) ? null : `set the default of ${connection.schema}.${mapping.table}.${target.column} to ${uuidValue}${column.default ? ` (now ${column.default})` : ''}`,
     field: !fieldState.exists
-      ? `create Text(36) field ${mapping.object}.${field}, External ID and Unique, through the Tooling API`
+      ? `create Text(${UUID_LENGTH}) field ${mapping.object}.${field}, External ID and Unique, through the Tooling API`
       : (missingFlags.length > 0 ? `mark ${mapping.object}.${fieldState.name} ${missingFlags.join(' and ')} through the Tooling API` : null),
     mapping: mapped ? null : `add ${field} to the ${mapping.object} mapping and make it the unique identifier (upsert_field), then wait for the column`,
   }

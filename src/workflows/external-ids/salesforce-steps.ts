@@ -3,7 +3,7 @@ import {sameName} from '../../analysis/salesforce-fields.js'
 import {grantFieldAccess} from '../grants/permission-set.js'
 import {saveProgress, type StepContext, StepFailedError} from './context.js'
 import {readDuplicates} from './sql.js'
-import type {MappingPlan} from './types.js'
+import {type MappingPlan, UUID_LENGTH} from './types.js'
 
 // Steps 1 and 2: the Salesforce field (created through the Tooling API, or marked External ID and
 // Unique when it exists without them) and Edit on it for Connect's user. Each reads Salesforce
@@ -11,7 +11,7 @@ import type {MappingPlan} from './types.js'
 
 /** A new identifier field: Text(36) holds a UUID; case-insensitive as Connect matches it. */
 export function newFieldMetadata(field: string): Record<string, unknown> {
-  return {caseSensitive: false, externalId: true, label: field.replace(/__c$/, '').replaceAll('_', ' '), length: 36, required: false, type: 'Text', unique: true}
+  return {caseSensitive: false, externalId: true, label: field.replace(/__c$/, '').replaceAll('_', ' '), length: UUID_LENGTH, required: false, type: 'Text', unique: true}
 }
 
 function refused(ctx: StepContext, m: MappingPlan, error: unknown): never {
@@ -49,7 +49,7 @@ export async function fieldStep(ctx: StepContext, m: MappingPlan, report: (line:
       refused(ctx, m, error)
     }
 
-    report(`created ${m.object}.${m.field}: Text(36), External ID, Unique`)
+    report(`created ${m.object}.${m.field}: Text(${UUID_LENGTH}), External ID, Unique`)
   } else if (field.type !== 'string' && !isIdentifier) {
     throw new StepFailedError(`Salesforce field name ${m.object}.${field.name} is taken by a field of another type (${field.type})`, 2, `rename or delete that field in Salesforce, then ${ctx.resumeCommand}`)
   } else if (field.externalId && field.unique) {

@@ -15,6 +15,9 @@ export interface DuplicateGroup {
 }
 
 /** What Salesforce says about the identifier field before the run. */
+/** A UUID's text form, and so the length of the identifier field (Text(36)). */
+export const UUID_LENGTH = 36
+
 export interface FieldState {
   name: string
   exists: boolean

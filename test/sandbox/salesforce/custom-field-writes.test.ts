@@ -37,6 +37,7 @@ describe('fake Salesforce: Tooling CustomField creates and updates', () => {
     return conn.request<Row>({body: JSON.stringify(body), headers: {'content-type': 'application/json'}, method, url})
   }
 
+  const gadgetId = async (conn: Awaited<ReturnType<typeof jsforceConnection>>) => String((await conn.tooling.query<Row>("SELECT Id FROM CustomObject WHERE DeveloperName = 'Gadget'")).records[0].Id)
   const create = (fullName: string, metadata: Row, token = ADMIN_TOKEN) => send('POST', '/tooling/sobjects/CustomField', {FullName: fullName, Metadata: metadata}, token)
   const describeField = async (token: string, name: string) => (await (await jsforceConnection(t.sf.url, token)).describe('Gadget__c')).fields.find(f => f.name === name)
 
@@ -50,7 +51,8 @@ describe('fake Salesforce: Tooling CustomField creates and updates', () => {
     expect(await describeField(TOKEN, 'External_Id__c'), 'no access for the integration user yet').to.equal(undefined)
 
     const admin = await jsforceConnection(t.sf.url, ADMIN_TOKEN)
-    const byName = await admin.tooling.query<Row>("SELECT Id FROM CustomField WHERE DeveloperName = 'External_Id' AND TableEnumOrId = 'Gadget__c'")
+    // a custom object's fields are keyed by the object's 01I id, as in a real org
+    const byName = await admin.tooling.query<Row>(`SELECT Id FROM CustomField WHERE DeveloperName = 'External_Id' AND TableEnumOrId = '${await gadgetId(admin)}'`)
     expect(byName.records.map(r => r.Id)).to.deep.equal([result.id])
     const byId = await admin.tooling.query<Row>(`SELECT Id, FullName, Metadata FROM CustomField WHERE Id = '${String(result.id)}'`)
     expect(byId.records[0].FullName).to.equal('Gadget__c.External_Id__c')
@@ -98,7 +100,7 @@ describe('fake Salesforce: Tooling CustomField creates and updates', () => {
   it('turns an existing text field into External ID + Unique with PATCH, refusing while values are duplicated', async () => {
     await t.store.insert('Gadget__c', [{Code__c: 'A-1', Name: 'a'}, {Code__c: 'a-1', Name: 'b'}, {Code__c: null, Name: 'c'}, {Code__c: null, Name: 'd'}])
     const admin = await jsforceConnection(t.sf.url, ADMIN_TOKEN)
-    const {records} = await admin.tooling.query<Row>("SELECT Id FROM CustomField WHERE DeveloperName = 'Code' AND TableEnumOrId = 'Gadget__c'")
+    const {records} = await admin.tooling.query<Row>(`SELECT Id FROM CustomField WHERE DeveloperName = 'Code' AND TableEnumOrId = '${await gadgetId(admin)}'`)
     const url = `/tooling/sobjects/CustomField/${String(records[0].Id)}`
     const metadata = {caseSensitive: false, externalId: true, label: 'Code', length: 40, type: 'Text', unique: true}
 

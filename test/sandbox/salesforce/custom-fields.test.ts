@@ -40,8 +40,9 @@ describe('fake Salesforce: Tooling CustomField metadata', () => {
     expect(byName.records).to.have.length(0)
     const byId = await conn.tooling.query<{DeveloperName: string}>(`SELECT DeveloperName FROM CustomField WHERE TableEnumOrId = '${orderId}'`)
     expect(byId.records.map(r => r.DeveloperName).sort()).to.deep.equal(['Label', 'Total'])
+    // every custom field of a standard object, formula or not
     const standard = await conn.tooling.query<{DeveloperName: string}>("SELECT DeveloperName FROM CustomField WHERE TableEnumOrId = 'Account'")
-    expect(standard.records.map(r => r.DeveloperName)).to.deep.equal(['Open_Amount'])
+    expect(standard.records.map(r => r.DeveloperName).sort()).to.deep.equal(['External_Id', 'Open_Amount'])
   })
 
   it('gives the roll-up and formula metadata the scaffold translates, resolving objects in two calls and then one per field', async () => {
