@@ -1,52 +1,17 @@
-import type {SfFieldType, SfObjectSpec} from '../model.js'
-import type {FakeOrg, SfRecord} from '../org-runtime.js'
+import type {SfObjectSpec} from '../model.js'
+import type {FakeOrg} from '../org-runtime.js'
 
 import {humanize, integrationView} from './fields.js'
 import {customFieldTable, customObjectTable} from './custom-fields.js'
 import {metadataTables} from './metadata-tables.js'
 import {setupTables} from './setup-tables.js'
+import type {Catalog, Table} from './table.js'
 
 // What SOQL can see: one Table per queryable sObject. Setup objects (User, Profile,
 // PermissionSet…, LoginHistory, FieldDefinition) are computed from the OrgSpec in memory;
 // every other object in the spec is read from the RecordStore.
 
-export interface Column {
-  name: string
-  type: SfFieldType
-  /** false: Salesforce refuses the field in WHERE (e.g. LoginHistory.Application) */
-  filterable?: boolean
-  sortable?: boolean
-}
-
-export interface Relationship {
-  /** relationship name used in paths, e.g. `Profile` */
-  name: string
-  /** column on this table holding the parent's key, e.g. `ProfileId` */
-  idField: string
-  target: string
-  /** parent column the key matches; `Id` unless the parent is keyed otherwise */
-  targetKey?: string
-}
-
-export interface Table {
-  name: string
-  label?: string
-  /** which query endpoints answer for it */
-  api: 'both' | 'data' | 'tooling'
-  columns: Column[]
-  relationships: Relationship[]
-  /** in-memory rows; absent for objects stored in the RecordStore */
-  rows?: () => SfRecord[]
-  /** a filter the real API insists on; the paths are lower-cased field paths */
-  requiredFilter?: {paths: string[]; message: string; whenSelecting?: string[]}
-  /** column shown in attributes.url; defaults to Id */
-  urlKey?: string
-}
-
-export interface Catalog {
-  tables: Table[]
-  table(name: string): Table | undefined
-}
+export type {Catalog, Column, Relationship, Table} from './table.js'
 
 export function mappedTable(object: SfObjectSpec): Table {
   const fields = integrationView(object)

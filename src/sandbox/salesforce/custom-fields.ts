@@ -1,5 +1,5 @@
 import type {OrgSpec, SfFieldSpec, SfObjectSpec} from '../model.js'
-import type {Table} from './catalog.js'
+import type {Table} from './table.js'
 
 
 // Tooling API CustomField: the metadata of formula and roll-up summary fields, as

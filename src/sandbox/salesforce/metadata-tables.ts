@@ -1,6 +1,6 @@
 import type {OrgSpec, SfFieldType} from '../model.js'
 
-import type {Column, Table} from './catalog.js'
+import type {Column, Table} from './table.js'
 import {entityKey} from './custom-fields.js'
 import {dataTypeLabel, fieldTraits, humanize, keyPrefixFor} from './fields.js'
 

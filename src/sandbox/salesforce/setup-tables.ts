@@ -1,7 +1,7 @@
 import type {OrgSpec, SfFieldType} from '../model.js'
 import type {SfRecord} from '../org-runtime.js'
 
-import type {Column, Table} from './catalog.js'
+import type {Column, Table} from './table.js'
 import {accessOf, PERMISSION_FLAGS} from './access.js'
 import {formatDateTime, integrationView, syntheticId} from './fields.js'
 

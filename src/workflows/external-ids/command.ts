@@ -1,17 +1,15 @@
-import type {APIClient} from '@heroku-cli/command'
-
 import type {ConnectionDetails} from '../../clients/connect-types.js'
 import type {PgSession} from '../../clients/postgres.js'
 import {parseDuration} from '../../duration.js'
 import {CollectError, GuardError, UsageError} from '../../errors.js'
-import type {PhaseRunner} from '../../progress.js'
-import {type Journal, type JournalEvent, journalEvents, openJournal, recentJournals} from '../state/journal.js'
+import {type Journal, journalEvents, openJournal, recentJournals} from '../state/journal.js'
 import {runLockHeld} from '../state/lock.js'
 import {stateSchemaExists} from '../state/schema.js'
 import {dryRunCalls} from './dry-run.js'
 import {buildPlan, validateFieldName} from './plan.js'
 import {type ExternalIdOutcome, JOURNAL_KIND, resumeRun, type RunContext, startRun} from './run.js'
 import {migrationFile, readColumn, readOnlyReason} from './sql.js'
+import type {ExternalIdsRequest} from './request.js'
 import type {ExternalIdPlan, ExternalIdProgress} from './types.js'
 import {openWorld, type World} from './world.js'
 
@@ -19,36 +17,7 @@ import {openWorld, type World} from './world.js'
 // Salesforce), plan with the audit's own judgement, then stop at the plan (--dry-run, --out) or
 // confirm and run the journaled steps (or --resume them). Rendering is the command's.
 
-export interface ExternalIdsRequest {
-  app: string
-  resource?: string
-  mode: 'resume' | 'run' | 'status'
-  mappings: string[]
-  field: string
-  fieldGiven: boolean
-  permissionSet: string
-  batchRows: number
-  dryRun: boolean
-  out?: string
-  databaseUrl?: string
-  targetOrg?: string
-  timeout: string
-  pollMs: number
-  heroku: APIClient
-  env: NodeJS.ProcessEnv
-  runPhases: PhaseRunner
-  present: Presenter
-  /** the tests' failure hook: fail right after this commit point (`Lead:mapping`) */
-  testFailAfter?: string
-}
-
-export interface Presenter {
-  plan(plan: ExternalIdPlan): Promise<void> | void
-  calls(calls: string[]): void
-  status(journals: Array<Journal<ExternalIdPlan, ExternalIdProgress>>, events: JournalEvent[]): void
-  note(text: string): void
-  confirm(app: string): Promise<void>
-}
+export type {ExternalIdsRequest, Presenter} from './request.js'
 
 export interface ExternalIdsResult {
   app: string

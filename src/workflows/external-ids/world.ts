@@ -4,7 +4,7 @@ import type {PgSession} from '../../clients/postgres.js'
 import type {SalesforceClient} from '../../clients/salesforce.js'
 import {CollectError, UsageError} from '../../errors.js'
 import type {Snapshot} from '../../snapshot/types.js'
-import type {ExternalIdsRequest} from './command.js'
+import type {ExternalIdsRequest} from './request.js'
 
 // Everything a connect:external-ids run talks to, opened once: what the audit collects (for a new
 // run's plan), the Connect API and connection, the database session, and a Salesforce client.
