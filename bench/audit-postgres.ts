@@ -4,7 +4,7 @@ import {qualified} from '../src/sql.js'
 import {collectPostgres} from '../src/snapshot/postgres/collect.js'
 import {readRuns, runsQuery} from '../src/snapshot/postgres/trigger-log.js'
 import type {ConnectionFacts} from '../src/snapshot/types.js'
-import {median, verdict} from './lib.js'
+import {interleave, verdict} from './lib.js'
 import {withMessyBenchDatabase} from './messy-database.js'
 
 // DESIGN.md §9, over 2,000,000 pending `_trigger_log` rows (the messy scenario's main app):
@@ -44,17 +44,7 @@ export async function benchAuditPostgres(options: AuditPostgresBenchOptions = {}
         {label: 'run detection (readRuns)', run: () => readRuns(db, schema)},
       ]
       const pending = await db.query<{n: string}>(`SELECT count(*) AS n FROM ${logTable} WHERE state IN ('NEW','PENDING')`)
-      const samples = contenders.map(() => [] as number[])
-      for (let round = 0; round <= rounds; round++) {
-        for (const [index, contender] of contenders.entries()) {
-          const started = process.hrtime.bigint()
-          await contender.run()
-          const elapsed = Number(process.hrtime.bigint() - started) / 1e6
-          if (round > 0) samples[index].push(elapsed) // round 0 warms the caches and is discarded
-        }
-      }
-
-      const [baseline, audit, runs] = samples.map(list => median(list))
+      const [baseline, audit, runs] = await interleave(rounds, contenders.map(c => c.run))
       const plan = await db.query<{'QUERY PLAN': string}>(`EXPLAIN ${runsQuery(schema)}`)
       const ratio = audit / baseline
       const runsRatio = runs / baseline

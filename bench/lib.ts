@@ -34,6 +34,23 @@ export function timeCommands(commands: Array<{args: string[]; label: string}>, r
   return commands.map((command, index) => ({label: command.label, medianMs: median(samples[index]), samples: samples[index]}))
 }
 
+/**
+ * Median time of each contender over `rounds` interleaved rounds (drift hits every side alike),
+ * after one discarded round that warms the caches. In process: for commands, see timeCommands.
+ */
+export async function interleave(rounds: number, contenders: Array<() => Promise<unknown>>): Promise<number[]> {
+  const samples = contenders.map(() => [] as number[])
+  for (let round = 0; round <= rounds; round++) {
+    for (const [index, run] of contenders.entries()) {
+      const started = process.hrtime.bigint()
+      await run()
+      if (round > 0) samples[index].push(Number(process.hrtime.bigint() - started) / 1e6)
+    }
+  }
+
+  return samples.map(list => median(list))
+}
+
 export function verdict(ratio: number, target: number): string {
   return ratio <= target ? `PASS (target <= ${target}x)` : `FAIL (target <= ${target}x)`
 }

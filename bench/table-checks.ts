@@ -6,7 +6,7 @@ import {DEFAULT_MAX_SCAN_SECONDS} from '../src/snapshot/postgres/budget.js'
 import {readRelations} from '../src/snapshot/postgres/catalog.js'
 import {readUniqueIds} from '../src/snapshot/postgres/table-data.js'
 import type {UniqueIdFacts} from '../src/snapshot/types.js'
-import {benchServer, median, verdict} from './lib.js'
+import {benchServer, interleave, verdict} from './lib.js'
 
 // DESIGN.md §9, the audit's table-data checks (HC002's NULL and duplicate counts) on a
 // 5,000,000-row read-write table, as the audit runs them (READ ONLY, REPEATABLE READ):
@@ -103,20 +103,6 @@ async function build(db: PgSession, rows: number, log: (line: string) => void): 
   await db.query(`ALTER TABLE ${SCHEMA}.${TABLE} ADD PRIMARY KEY (id)`)
   await db.query(`VACUUM (ANALYZE) ${SCHEMA}.${TABLE}`)
   return Date.now() - started
-}
-
-/** Median time of each contender over `rounds` interleaved rounds, after one discarded warm-up round. */
-async function interleave(rounds: number, contenders: Array<() => Promise<unknown>>): Promise<number[]> {
-  const samples = contenders.map(() => [] as number[])
-  for (let round = 0; round <= rounds; round++) {
-    for (const [index, run] of contenders.entries()) {
-      const started = process.hrtime.bigint()
-      await run()
-      if (round > 0) samples[index].push(Number(process.hrtime.bigint() - started) / 1e6)
-    }
-  }
-
-  return samples.map(list => median(list))
 }
 
 function facts(ids: UniqueIdFacts[]): string {

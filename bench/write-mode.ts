@@ -7,7 +7,7 @@ import type {PhaseRunner} from '../src/progress.js'
 import {qualified} from '../src/sql.js'
 import {readRuns} from '../src/snapshot/postgres/trigger-log.js'
 import {runWriteMode} from '../src/workflows/write-mode/index.js'
-import {median, verdict} from './lib.js'
+import {interleave, verdict} from './lib.js'
 import {withMessyBenchDatabase} from './messy-database.js'
 
 // DESIGN.md §9: connect:write-mode over 2,000,000 pending `_trigger_log` rows (the messy
@@ -51,16 +51,7 @@ export async function benchWriteMode(options: {logRows?: number; rounds?: number
         }},
       ]
       const pending = await db.query<{n: string}>(`SELECT count(*) AS n FROM ${logTable} WHERE state IN ('NEW','PENDING')`)
-      const samples = contenders.map(() => [] as number[])
-      for (let round = 0; round <= rounds; round++) {
-        for (const [index, contender] of contenders.entries()) {
-          const started = process.hrtime.bigint()
-          await contender.run()
-          if (round > 0) samples[index].push(Number(process.hrtime.bigint() - started) / 1e6)
-        }
-      }
-
-      const [baseline, runs, command] = samples.map(list => median(list))
+      const [baseline, runs, command] = await interleave(rounds, contenders.map(c => c.run))
       const ratio = command / baseline
       return {
         lines: [
