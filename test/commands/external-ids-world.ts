@@ -1,38 +1,26 @@
 import type {spawn} from 'node:child_process'
-import pg from 'pg'
 
 import type {Sandbox} from '../../src/sandbox/index.js'
 import {type CliResult, runCli, runUntil as runCliUntil} from './helpers.js'
+import {queryRows as query, withClient} from '../helpers/postgres.js'
 
 // Shared by the connect:external-ids end-to-end suites: running the command against a sandbox,
 // reading the database, and what the sandbox's fake servers saw.
 
 export const APP = 'acme-crm'
 
+export {query}
+
 export function externalIds(sandbox: Sandbox, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   return runCli(['connect:external-ids', '-a', APP, '--poll-interval', '100', ...args], {env: {...sandbox.env, ...env}})
 }
 
-export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return (await client.query<T>(sql, values)).rows
-  } finally {
-    await client.end()
-  }
-}
-
 /** Runs SQL as Connect does (xmlbinary hex): Connect's triggers log nothing of it. */
 export async function asConnect(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
+  await withClient(url, async client => {
     await client.query("SET xmlbinary = 'hex'")
     await client.query(sql)
-  } finally {
-    await client.end()
-  }
+  })
 }
 
 export async function columnDefault(url: string, table: string, column: string): Promise<null | string> {

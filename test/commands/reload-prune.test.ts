@@ -1,9 +1,9 @@
 import {expect} from 'chai'
-import pg from 'pg'
 
 import type {Sandbox} from '../../src/sandbox/index.js'
 import {APP, REMAP, references, startWorld} from '../workflows/reload/world.js'
 import {expectCleanFailure, runCli, secretsOf, show} from './helpers.js'
+import {queryRows as sql} from '../helpers/postgres.js'
 
 // Old backups are removed only on request: `connect:reload --status` shows what each reload keeps
 // in connect_guard, and `--prune` drops the backup and id map of finished reloads only, never of
@@ -13,16 +13,6 @@ import {expectCleanFailure, runCli, secretsOf, show} from './helpers.js'
 const FAST = ['--poll-interval', '100']
 const SAFE = ['connect:reload', 'Contact', '--safe', '-a', APP, ...REMAP.flatMap(r => ['--remap', r]), '--confirm', APP, ...FAST]
 const PRUNE = ['connect:reload', '--prune', '-a', APP]
-
-async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return (await client.query<R>(text)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 describe('connect:reload --status and --prune', function () {
   this.timeout(600_000)

@@ -5,6 +5,7 @@ import pg from 'pg'
 import type {Sandbox} from '../../src/sandbox/index.js'
 import {APP, REMAP, references, type References, startWorld} from '../workflows/reload/world.js'
 import {type CliResult, expectCleanFailure, expectNoSecrets, logicalLines, RUN_JS, runCli, runUntil, secretsOf, show, startDropProxy} from './helpers.js'
+import {queryRows as sql} from '../helpers/postgres.js'
 
 // `heroku connect:reload --safe` end to end: the built CLI in its own process against the
 // sandbox, whose fake Connect reloads Contact in visible steps. Contact carries a view, a user
@@ -16,16 +17,6 @@ import {type CliResult, expectCleanFailure, expectNoSecrets, logicalLines, RUN_J
 const FAST = ['--poll-interval', '100']
 const SAFE = ['connect:reload', 'Contact', '--safe', '-a', APP, ...REMAP.flatMap(r => ['--remap', r]), '--confirm', APP, ...FAST]
 const RESUME = ['connect:reload', '--resume', '-a', APP, '--confirm', APP, ...FAST]
-
-async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return (await client.query<R>(text, params)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 interface EndState {
   refs: References

@@ -1,10 +1,9 @@
 import {expect} from 'chai'
 import {access, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import pg from 'pg'
 
 import {type Sandbox, startSandbox} from '../../src/sandbox/index.js'
-import {testServerUrl} from '../helpers/postgres.js'
+import {queryRows as query, testServerUrl} from '../helpers/postgres.js'
 import {type AuditJson, exportConnectConfig, parseJson, runAudit, runCli, runInTerminal, tempDir} from './helpers.js'
 
 // `heroku connect:schema:scaffold` end to end on the messy sandbox, in two identical worlds: one
@@ -18,16 +17,6 @@ const HOSTILE_TABLE = 'notes"; DROP TABLE salesforce.contact; --'
 const READER = `reader "${process.pid}"; --`
 const ARGS = ['--app', 'acme-crm', '--move', '--formulas', '--materialize', '--helper-schema', HELPER]
 const qi = (name: string) => `"${name.replaceAll('"', '""')}"`
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({connectionString: url})
-  await client.connect()
-  try {
-    return (await client.query<T>(sql, values)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 /** What the scaffold leaves in the database, minus what only differs by oid or time. */
 async function outcome(url: string): Promise<unknown> {

@@ -56,3 +56,8 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
     await client.end()
   }
 }
+
+/** The rows of one statement, run on a fresh client of `url`. */
+export async function queryRows<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
+  return withClient(url, async client => (await client.query<R>(sql, values)).rows)
+}
