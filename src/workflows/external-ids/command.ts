@@ -3,7 +3,7 @@ import type {PgSession} from '../../clients/postgres.js'
 import {parseDuration} from '../../duration.js'
 import {CollectError, GuardError, UsageError} from '../../errors.js'
 import {type Journal, journalEvents, openJournal, recentJournals} from '../state/journal.js'
-import {runLockHeld} from '../state/lock.js'
+import {runLockHeld, runningElsewhere} from '../state/lock.js'
 import {stateSchemaExists} from '../state/schema.js'
 import {dryRunCalls} from './dry-run.js'
 import {buildPlan, validateFieldName} from './plan.js'
@@ -117,9 +117,7 @@ async function inWorld(request: ExternalIdsRequest, world: World, timeoutMs: num
 
 /** A run in progress (lock held) or left open (journal) comes first. */
 async function refuseWhileOpen(session: PgSession, connection: ConnectionDetails, resumeCommand: string): Promise<void> {
-  if (await runLockHeld(session, JOURNAL_KIND, connection.id)) {
-    throw new GuardError(`another connect:external-ids is running on connection ${connection.name ?? connection.id}`, 1, 'wait for it to finish; `heroku connect:external-ids --status` shows its journal')
-  }
+  if (await runLockHeld(session, JOURNAL_KIND, connection.id)) throw runningElsewhere(JOURNAL_KIND, connection)
 
   const open = await openJournal(session, JOURNAL_KIND, connection.id)
   if (open) throw new GuardError(`connect:external-ids run ${open.id} is ${open.status} at ${open.step}; finish it before starting another`, 1, resumeCommand)

@@ -1,7 +1,7 @@
 import {GuardError} from '../../errors.js'
 import type {PhaseRunner, ProgressPhase} from '../../progress.js'
 import {createJournal, openJournal, readJournal, updateJournal} from '../state/journal.js'
-import {type RunLock, tryRunLock} from '../state/lock.js'
+import {withRunLock} from '../state/lock.js'
 import {ensureStateSchema} from '../state/schema.js'
 import {backfillStep} from './backfill-step.js'
 import {type ExternalIdJournal, InterruptedError, progressOf, type StepContext} from './context.js'
@@ -37,23 +37,9 @@ const RUNNERS: Record<Step, (ctx: StepContext, m: MappingPlan, report: (line: st
   access: accessStep, backfill: backfillStep, default: defaultStep, field: fieldStep, mapping: mappingStep,
 }
 
-async function withLock<T>(ctx: RunContext, work: () => Promise<T>): Promise<T> {
-  const lock: null | RunLock = await tryRunLock(ctx.session, JOURNAL_KIND, ctx.connection.id)
-  if (!lock) {
-    throw new GuardError(`another connect:external-ids is running on connection ${ctx.connection.name ?? ctx.connection.id}`, 1,
-      'wait for it to finish; `heroku connect:external-ids --status` shows its journal')
-  }
-
-  try {
-    return await work()
-  } finally {
-    await lock.release()
-  }
-}
-
 export async function startRun(ctx: RunContext, plan: ExternalIdPlan): Promise<ExternalIdOutcome> {
   await ensureStateSchema(ctx.session)
-  return withLock(ctx, async () => {
+  return withRunLock(ctx.session, JOURNAL_KIND, ctx.connection, async () => {
     const open = await openJournal(ctx.session, JOURNAL_KIND, ctx.connection.id)
     if (open) throw new GuardError(`connect:external-ids run ${open.id} is ${open.status} at ${open.step}; finish it before starting another`, 1, ctx.resumeCommand)
     const journal = await createJournal<ExternalIdPlan>(ctx.session, {
@@ -64,7 +50,7 @@ export async function startRun(ctx: RunContext, plan: ExternalIdPlan): Promise<E
 }
 
 export async function resumeRun(ctx: RunContext): Promise<ExternalIdOutcome> {
-  return withLock(ctx, async () => {
+  return withRunLock(ctx.session, JOURNAL_KIND, ctx.connection, async () => {
     const open = await openJournal<ExternalIdPlan, ExternalIdProgress>(ctx.session, JOURNAL_KIND, ctx.connection.id)
     if (!open) throw new GuardError(`no interrupted connect:external-ids run to resume on connection ${ctx.connection.name ?? ctx.connection.id}`, 2, '`heroku connect:external-ids --status` lists past runs')
     await updateJournal(ctx.session, open.id, {error: null, event: `resumed after ${open.step}`, status: 'running'})

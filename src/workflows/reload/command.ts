@@ -6,7 +6,7 @@ import {parseDuration} from '../../duration.js'
 import {GuardError, UsageError} from '../../errors.js'
 import type {PhaseRunner} from '../../progress.js'
 import {type Journal, type JournalEvent, journalEvents, openJournal, recentJournals} from '../state/journal.js'
-import {runLockHeld, tryRunLock} from '../state/lock.js'
+import {runLockHeld, runningElsewhere, withRunLock} from '../state/lock.js'
 import {stateSchemaExists, stateTable} from '../state/schema.js'
 import {readPendingCount} from './catalog.js'
 import {dryRunStatements} from './dry-run.js'
@@ -171,24 +171,18 @@ async function inSession(
 
 /** Drops the backups and id maps of finished reloads, holding the run lock so no reload starts or resumes meanwhile. */
 async function prune(request: ReloadCommandRequest, session: PgSession, connection: ConnectionDetails): Promise<{plan: PrunePlan; pruned: number[]}> {
-  const lock = await tryRunLock(session, JOURNAL_KIND, connection.id)
-  if (!lock) throw new GuardError(`a connect:reload is running on connection ${connection.name ?? connection.id}`, 1, 'prune once it has finished')
-  try {
+  return withRunLock(session, JOURNAL_KIND, connection, async () => {
     const plan = await planPrune(session, {connectionId: connection.id, journal: request.journal, keep: request.keep})
     request.present.prune(plan, request.dryRun)
     if (request.dryRun || plan.drop.length === 0) return {plan, pruned: []}
     await request.present.confirm(request.app)
     return {plan, pruned: await applyPrune(session, plan)}
-  } finally {
-    await lock.release()
-  }
+  }, () => new GuardError(`a connect:reload is running on connection ${connection.name ?? connection.id}`, 1, 'prune once it has finished'))
 }
 
 /** A run in progress (lock held) or left open (journal) comes first: a preflight now would only see its effects. */
 async function refuseWhileOpen(session: PgSession, connection: ConnectionDetails, resumeCommand: string): Promise<void> {
-  if (await runLockHeld(session, JOURNAL_KIND, connection.id)) {
-    throw new GuardError(`another connect:reload is running on connection ${connection.name ?? connection.id}`, 1, 'wait for it to finish; `heroku connect:reload --status` shows its journal')
-  }
+  if (await runLockHeld(session, JOURNAL_KIND, connection.id)) throw runningElsewhere(JOURNAL_KIND, connection)
 
   const open = await openJournal<ReloadPlan, ReloadProgress>(session, JOURNAL_KIND, connection.id)
   if (open) throw new GuardError(`reload ${open.id} of ${open.target} is ${open.status} at step ${open.step}; finish it before starting another`, 1, resumeCommand)

@@ -4,7 +4,7 @@ import type {PgSession} from '../../clients/postgres.js'
 import {GuardError} from '../../errors.js'
 import type {PhaseRunner, ProgressTask} from '../../progress.js'
 import {createJournal, openJournal, readJournal, updateJournal} from '../state/journal.js'
-import {type RunLock, tryRunLock} from '../state/lock.js'
+import {withRunLock} from '../state/lock.js'
 import {ensureStateSchema} from '../state/schema.js'
 import {remapStep} from './remap.js'
 import {backupStep, InterruptedError, type ReloadJournal, reloadStep, restoreStep, type StepContext, StepFailedError, unblockStep, verifyStep, waitStep} from './steps.js'
@@ -45,24 +45,10 @@ const TITLES: Record<Exclude<Step, 'complete' | 'preflight'>, string> = {
   wait: 'Waiting for Connect to reload',
 }
 
-async function withLock<T>(request: RunRequest, work: () => Promise<T>): Promise<T> {
-  const lock: null | RunLock = await tryRunLock(request.session, JOURNAL_KIND, request.connection.id)
-  if (!lock) {
-    throw new GuardError(`another connect:reload is running on connection ${request.connection.name ?? request.connection.id}`, 1,
-      'wait for it to finish; `heroku connect:reload --status` shows its journal')
-  }
-
-  try {
-    return await work()
-  } finally {
-    await lock.release()
-  }
-}
-
 /** A new run: refuses while another run's journal is open, then creates the journal and runs every step. */
 export async function startReload(request: RunRequest, preflight: Preflight): Promise<ReloadOutcome> {
   await ensureStateSchema(request.session)
-  return withLock(request, async () => {
+  return withRunLock(request.session, JOURNAL_KIND, request.connection, async () => {
     const open = await openJournal<ReloadPlan, ReloadProgress>(request.session, JOURNAL_KIND, request.connection.id)
     if (open) {
       throw new GuardError(`reload ${open.id} of ${open.target} is ${open.status} at step ${open.step}; finish it before starting another`, 1, request.resumeCommand)
@@ -78,7 +64,7 @@ export async function startReload(request: RunRequest, preflight: Preflight): Pr
 
 /** Continues the open journal of this connection from its last completed step. */
 export async function resumeReload(request: RunRequest, options: {abort?: boolean} = {}): Promise<ReloadOutcome> {
-  return withLock(request, async () => {
+  return withRunLock(request.session, JOURNAL_KIND, request.connection, async () => {
     const open = await openJournal<ReloadPlan, ReloadProgress>(request.session, JOURNAL_KIND, request.connection.id)
     if (!open) throw new GuardError(`no interrupted reload to resume on connection ${request.connection.name ?? request.connection.id}`, 2, '`heroku connect:reload --status` lists past reloads')
     if (options.abort) return abortRun(request, open as ReloadJournal)

@@ -1,5 +1,7 @@
 import type {PgSession, ReservedConnection} from '../../clients/postgres.js'
 
+import {GuardError} from '../../errors.js'
+
 // One run at a time per connection and kind of work: a session-level advisory lock on a reserved
 // connection, held for the whole run. The journal says what a run did; the lock says whether it is
 // still alive. A journal marked running whose lock is free belongs to a process that died.
@@ -28,6 +30,23 @@ export async function tryRunLock(session: PgSession, kind: string, connectionId:
       await held.query(`SELECT pg_advisory_unlock(${KEY_SQL})`, [kind, connectionId]).catch(() => {})
       held.release()
     },
+  }
+}
+
+/** The refusal while another run of `kind` (a command name: reload, external-ids) holds the connection's lock. Exit 1. */
+export function runningElsewhere(kind: string, connection: {id: string; name?: string}): GuardError {
+  return new GuardError(`another connect:${kind} is running on connection ${connection.name ?? connection.id}`, 1,
+    `wait for it to finish; \`heroku connect:${kind} --status\` shows its journal`)
+}
+
+/** Runs `work` holding the run lock of `kind` on the connection, released after; refuses with `busy()` when another run holds it. */
+export async function withRunLock<T>(session: PgSession, kind: string, connection: {id: string; name?: string}, work: () => Promise<T>, busy = () => runningElsewhere(kind, connection)): Promise<T> {
+  const lock = await tryRunLock(session, kind, connection.id)
+  if (!lock) throw busy()
+  try {
+    return await work()
+  } finally {
+    await lock.release()
   }
 }
 
