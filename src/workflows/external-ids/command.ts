@@ -3,6 +3,7 @@ import type {PgSession} from '../../clients/postgres.js'
 import {parseDuration} from '../../duration.js'
 import {CollectError, GuardError, UsageError} from '../../errors.js'
 import {type Journal, journalEvents, openJournal, recentJournals} from '../state/journal.js'
+import {StopOnInterrupt} from '../state/interrupt.js'
 import {runLockHeld, runningElsewhere} from '../state/lock.js'
 import {stateSchemaExists} from '../state/schema.js'
 import {dryRunCalls} from './dry-run.js'
@@ -54,31 +55,21 @@ async function inWorld(request: ExternalIdsRequest, world: World, timeoutMs: num
 
   const salesforce = world.salesforce!
   const resumeCommand = `heroku connect:external-ids --resume -a ${request.app}`
-  let stop = false
-  const onSigint = () => {
-    if (stop) process.exit(130)
-    stop = true
-    request.present.note('Stopping at the next batch boundary (Ctrl-C again to quit at once)…')
-  }
+  const interrupt = new StopOnInterrupt('batch boundary', text => request.present.note(text))
 
   const ctx: RunContext = {
     afterCommit(point) {
       if (request.testFailAfter === point) throw new GuardError(`test hook: failing after ${point}`, 3, resumeCommand)
     },
     api: world.api, connection, pollMs: request.pollMs, resumeCommand, runPhases: request.runPhases, salesforce, session,
-    stopRequested: () => stop,
+    stopRequested: interrupt.stopRequested,
     timeoutMs,
   }
   const guarded = async (work: () => Promise<ExternalIdOutcome>): Promise<ExternalIdOutcome> => {
     const readOnly = await readOnlyReason(session)
     if (readOnly) throw new CollectError(`${readOnly}: connect:external-ids cannot write to it`, 'point --database-url at the primary (heroku pg:info), then run again')
     await request.present.confirm(request.app)
-    process.on('SIGINT', onSigint)
-    try {
-      return await work()
-    } finally {
-      process.off('SIGINT', onSigint)
-    }
+    return interrupt.during(work)
   }
 
   if (request.mode === 'resume') return {...base, exitCode: 0, outcome: await guarded(() => resumeRun(ctx))}

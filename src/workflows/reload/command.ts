@@ -6,6 +6,7 @@ import {parseDuration} from '../../duration.js'
 import {GuardError, UsageError} from '../../errors.js'
 import type {PhaseRunner} from '../../progress.js'
 import {type Journal, type JournalEvent, journalEvents, openJournal, recentJournals} from '../state/journal.js'
+import {StopOnInterrupt} from '../state/interrupt.js'
 import {runLockHeld, runningElsewhere, withRunLock} from '../state/lock.js'
 import {stateSchemaExists, stateTable} from '../state/schema.js'
 import {readPendingCount} from './catalog.js'
@@ -104,30 +105,20 @@ async function inSession(
   if (request.mode === 'prune') return {...base, exitCode: 0, prune: await prune(request, session, connection)}
 
   const resumeCommand = `heroku connect:reload --resume -a ${request.app}`
-  let stop = false
-  const onSigint = () => {
-    if (stop) process.exit(130)
-    stop = true
-    request.present.note('Stopping at the next step boundary (Ctrl-C again to quit at once)…')
-  }
+  const interrupt = new StopOnInterrupt('step boundary', text => request.present.note(text))
 
   const runRequest: RunRequest = {
     afterCommit(point) {
       if (request.testCrashAfter === point) process.kill(process.pid, 'SIGKILL')
     },
     api, connection, pollMs: request.pollMs, resumeCommand, runPhases: request.runPhases, session,
-    stopRequested: () => stop,
+    stopRequested: interrupt.stopRequested,
     timeoutMs,
   }
 
   if (request.mode === 'resume') {
     await request.present.confirm(request.app)
-    process.on('SIGINT', onSigint)
-    try {
-      return {...base, exitCode: 0, outcome: await resumeReload(runRequest, {abort: request.abort})}
-    } finally {
-      process.off('SIGINT', onSigint)
-    }
+    return {...base, exitCode: 0, outcome: await interrupt.during(() => resumeReload(runRequest, {abort: request.abort}))}
   }
 
   const mapping = pickMapping(connection, request.mapping!)
@@ -161,12 +152,7 @@ async function inSession(
   }
 
   await request.present.confirm(request.app)
-  process.on('SIGINT', onSigint)
-  try {
-    return {...base, exitCode: 0, outcome: await startReload(runRequest, preflight), preflight}
-  } finally {
-    process.off('SIGINT', onSigint)
-  }
+  return {...base, exitCode: 0, outcome: await interrupt.during(() => startReload(runRequest, preflight)), preflight}
 }
 
 /** Drops the backups and id maps of finished reloads, holding the run lock so no reload starts or resumes meanwhile. */
