@@ -131,7 +131,21 @@ export function connectionBlockers(connection: WriteSettings): Array<[BulkBlocke
   return blockers
 }
 
-const tableKey = (table: string): string => table.slice(table.lastIndexOf('.') + 1).toLowerCase()
+/** A table named with or without its schema, as the log and the mappings name it, compared case-insensitively. */
+export const tableKey = (table: string): string => table.slice(table.lastIndexOf('.') + 1).toLowerCase()
+
+/** Each table's changes of one action written together, in order of first appearance (what Merged Writes does). */
+export function groupByTableAction(runs: readonly LogRunFacts[]): LogRunFacts[] {
+  const merged = new Map<string, LogRunFacts>()
+  for (const run of runs) {
+    const key = `${tableKey(run.table)}\u0000${run.action}`
+    const group = merged.get(key)
+    if (group) group.count += run.count
+    else merged.set(key, {...run})
+  }
+
+  return [...merged.values()]
+}
 
 interface Settings {
   algorithm: WriteAlgorithm
@@ -198,17 +212,7 @@ function outcome(runs: readonly LogRunFacts[], connection: WriteSettings, settin
 
   // Merged Writes regroups the whole backlog by table and action, in order of first appearance
   let groups = runs.filter(run => run.count > 0)
-  if (settings.algorithm === 'merged') {
-    const merged = new Map<string, LogRunFacts>()
-    for (const run of groups) {
-      const key = `${tableKey(run.table)}\u0000${run.action}`
-      const group = merged.get(key)
-      if (group) group.count += run.count
-      else merged.set(key, {...run})
-    }
-
-    groups = [...merged.values()]
-  }
+  if (settings.algorithm === 'merged') groups = groupByTableAction(groups)
 
   const predicted = groups.map((run): RunPrediction => {
     const mapping = mappings.get(tableKey(run.table))

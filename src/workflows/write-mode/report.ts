@@ -1,7 +1,8 @@
 import {allowanceUse, type AllowanceUse, type DailyApiRequests} from '../../analysis/api-allowance.js'
 import {apiVersionFix, BULK_DISABLED_FIX, ORDERED_WRITES_FIX, uniqueIdSteps} from '../../analysis/write-fixes.js'
 import {
-  BULK_MIN_RUN, type BulkBlocker, predictWrites, type WriteAlgorithm, type RunPrediction, soapCalls, totalsOf, type WritePrediction, type WriteTotals,
+  BULK_MIN_RUN, type BulkBlocker, groupByTableAction, predictWrites, type WriteAlgorithm, type RunPrediction, soapCalls, tableKey, totalsOf, type WritePrediction,
+  type WriteTotals,
 } from '../../analysis/write-prediction.js'
 import type {WritePace} from '../../snapshot/postgres/write-pace.js'
 import type {ConnectionFacts, LogRunFacts} from '../../snapshot/types.js'
@@ -108,8 +109,6 @@ export interface ReportInput {
   /** only this object's section */
   mapping?: string
 }
-
-const tableKey = (table: string): string => table.slice(table.lastIndexOf('.') + 1).toLowerCase()
 
 export function buildReport(input: ReportInput): WriteModeReport {
   const {connection} = input
@@ -225,7 +224,7 @@ function changeSteps(connection: ConnectionFacts, newest: null | string): Step[]
       applies: runs => blockedBy(runs, 'short-run'),
       change: `write in contiguous batches of ${BULK_MIN_RUN.toLocaleString('en-US')}+ of one operation`,
       how: (_app, mapping) => `have the app write ${mapping.object} changes of one operation together (a batch job, or a queue that flushes ${BULK_MIN_RUN.toLocaleString('en-US')}+ at a time), not interleaved with other objects or operations`,
-      runs: contiguous,
+      runs: groupByTableAction,
       settings: s => s,
     },
   ]
@@ -251,19 +250,6 @@ function changesFor(table: string, mapping: Mapping, calls: number, objectRuns: 
   }
 
   return changes
-}
-
-/** Each table's changes of one action written together, in order of first appearance. */
-function contiguous(runs: LogRunFacts[]): LogRunFacts[] {
-  const merged = new Map<string, LogRunFacts>()
-  for (const run of runs) {
-    const key = `${tableKey(run.table)}\u0000${run.action}`
-    const group = merged.get(key)
-    if (group) group.count += run.count
-    else merged.set(key, {...run})
-  }
-
-  return [...merged.values()]
 }
 
 const BUCKETS: Array<[number, number, string]> = [[1, 1, '1'], [2, 199, '2–199'], [200, 1999, '200–1,999'], [2000, 9999, '2,000–9,999'], [10_000, Number.POSITIVE_INFINITY, '10,000+']]
